@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { main } from "./main.js";
+
+// The only place that reads process.argv and process.env and decides the exit code.
+const code = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+});
+process.exitCode = code;

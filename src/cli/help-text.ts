@@ -1,0 +1,54 @@
+/** Help shown by `panelist --help`. */
+export const MAIN_HELP = `panelist — put software tools in front of a panel of LLM reviewer personas
+
+Usage:
+  panelist review <tool-file>... [options]      review one or more tools
+  panelist compare <tool-file> <tool-file>... [options]
+                                                head-to-head, with a pick
+  panelist personas [--personas-dir <dir>]      list the reviewer personas
+
+Run 'panelist <command> --help' for a command's options.
+
+Exit codes: 0 every review succeeded; 1 some reviews failed (the report lists them);
+2 usage, configuration or input error.
+`;
+
+const RUN_OPTIONS = `Options:
+  --model <provider:model>    model(s) to review with; repeat or comma-separate for several
+                              (openai:, anthropic:, ollama:, vllm:, openrouter:, groq:,
+                              together:, deepseek:). Default: from the API keys that are set.
+  --out <dir>                 output folder (default ./panelist-out)
+  --format <list>             md,json (default both)
+  --personas <ids>            subset of personas, comma-separated, in panel order
+  --personas-dir <dir>        use your own persona files instead of the built-in panel
+  --concurrency <n>           calls in flight at once (default 8)
+  --base-url <url>            server address for every provider (OpenAI-compatible servers)
+  --temperature <t>           sampling temperature (provider default when unset)
+  --max-output-tokens <n>     output token limit per call (default 1024)
+  --timeout <seconds>         per-call timeout (default 120)
+  -h, --help                  show this help
+
+Keys come from the environment or a .env file in the current folder: OPENAI_API_KEY,
+ANTHROPIC_API_KEY, OPENROUTER_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, DEEPSEEK_API_KEY;
+base URLs from OPENAI_BASE_URL, ANTHROPIC_BASE_URL, VLLM_BASE_URL, OLLAMA_BASE_URL.
+`;
+
+/** Help for each command. */
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  review: `Usage: panelist review <tool-file>... [options]
+
+Every persona reviews every tool; writes report.md and report.json to --out.
+Tool files: Markdown with YAML front matter (.md), JSON (.json) or JSON Lines (.jsonl).
+
+${RUN_OPTIONS}`,
+  compare: `Usage: panelist compare <tool-file> <tool-file>... [options]
+
+Like review, plus a side-by-side table and a pick: the higher panel ship %, then the
+higher mean confidence of ship verdicts, then the higher community ship %.
+
+${RUN_OPTIONS}`,
+  personas: `Usage: panelist personas [--personas-dir <dir>]
+
+Lists the reviewer personas: id, name and lens.
+`,
+};

@@ -1,0 +1,69 @@
+import { parseArgs } from "node:util";
+import type { RunConfigKey } from "../config/run-config.js";
+import { ConfigError } from "../errors/config-error.js";
+
+/** A parsed command line. */
+export interface CommandLine {
+  command: string | undefined;
+  positionals: string[];
+  help: boolean;
+  version: boolean;
+  /** Run settings given as flags, keyed by setting. */
+  flags: Partial<Record<RunConfigKey, unknown>>;
+}
+
+/** The flag for each run setting, for error messages. */
+export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
+  models: "--model",
+  personas: "--personas",
+  personasDir: "--personas-dir",
+  concurrency: "--concurrency",
+  out: "--out",
+  formats: "--format",
+  baseUrl: "--base-url",
+  temperature: "--temperature",
+  maxOutputTokens: "--max-output-tokens",
+  timeoutSeconds: "--timeout",
+};
+
+const OPTIONS = {
+  model: { type: "string", multiple: true },
+  personas: { type: "string" },
+  "personas-dir": { type: "string" },
+  concurrency: { type: "string" },
+  out: { type: "string" },
+  format: { type: "string" },
+  "base-url": { type: "string" },
+  temperature: { type: "string" },
+  "max-output-tokens": { type: "string" },
+  timeout: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+/** Parses argv (without the node and script paths). Unknown flags are a ConfigError. */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? "arguments";
+    throw new ConfigError(flag, message.replace(/\. To specify a positional argument.*$/s, "").replace(/^Unknown option '[^']+'/, "unknown option"));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  const flags: Partial<Record<RunConfigKey, unknown>> = {
+    models: values.model?.flatMap((value) => value.split(",")),
+    personas: values.personas,
+    personasDir: values["personas-dir"],
+    concurrency: values.concurrency,
+    out: values.out,
+    formats: values.format,
+    baseUrl: values["base-url"],
+    temperature: values.temperature,
+    maxOutputTokens: values["max-output-tokens"],
+    timeoutSeconds: values.timeout,
+  };
+  return { command, positionals: rest, help: values.help ?? false, version: values.version ?? false, flags };
+}

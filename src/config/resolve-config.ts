@@ -1,0 +1,75 @@
+import { ConfigError } from "../errors/config-error.js";
+import { zodIssueText } from "../errors/zod-issue-text.js";
+import { CONFIG_ENV_VARIABLES, runConfigSchema, type RunConfig, type RunConfigKey } from "./run-config.js";
+
+/** The raw sources of a run's configuration. */
+export interface ConfigSources {
+  /** Values from flags, keyed by setting; `flagNames` says which flag each came from. */
+  flags: Partial<Record<RunConfigKey, unknown>>;
+  /** Flag spelling for each setting, for error messages (e.g. `models` → `--model`). */
+  flagNames: Readonly<Partial<Record<RunConfigKey, string>>>;
+  /** Variables from the `.env` file. */
+  dotenv: Readonly<Record<string, string>>;
+  /** The process environment. */
+  environment: Readonly<Record<string, string | undefined>>;
+}
+
+/** A resolved configuration and the merged environment providers read their keys from. */
+export interface ResolvedConfig {
+  config: RunConfig;
+  /** `.env` overlaid by the environment. */
+  env: Record<string, string | undefined>;
+  /** Set when the model was chosen for the user: one line saying which and why. */
+  modelNote?: string;
+}
+
+/**
+ * Merges defaults < .env < environment < flags and validates the result once. A bad value is a
+ * ConfigError naming the flag or variable it came from.
+ */
+export function resolveConfig(sources: ConfigSources): ResolvedConfig {
+  const env: Record<string, string | undefined> = { ...sources.dotenv, ...sources.environment };
+  const raw: Partial<Record<RunConfigKey, unknown>> = {};
+  const origin: Partial<Record<RunConfigKey, string>> = {};
+  for (const [key, variable] of Object.entries(CONFIG_ENV_VARIABLES) as [RunConfigKey, string][]) {
+    const value = env[variable];
+    if (value !== undefined && value !== "") {
+      raw[key] = value;
+      origin[key] = variable;
+    }
+  }
+  for (const [key, value] of Object.entries(sources.flags) as [RunConfigKey, unknown][]) {
+    if (value === undefined) continue;
+    raw[key] = value;
+    origin[key] = sources.flagNames[key] ?? `--${key}`;
+  }
+  let modelNote: string | undefined;
+  if (raw.models === undefined) {
+    const chosen = defaultModel(env);
+    raw.models = chosen.model;
+    modelNote = chosen.note;
+  }
+  const result = runConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path[0] as RunConfigKey | undefined;
+    const setting = (key && origin[key]) ?? (key ? (sources.flagNames[key] ?? `--${key}`) : "configuration");
+    throw new ConfigError(setting, zodIssueText(issue));
+  }
+  return { config: result.data, env, ...(modelNote ? { modelNote } : {}) };
+}
+
+/** Picks a model from the keys that are present, so a configured user need not pass --model. */
+function defaultModel(env: Record<string, string | undefined>): { model: string; note: string } {
+  if (env.ANTHROPIC_API_KEY) {
+    return { model: "anthropic:claude-sonnet-4-5", note: "Using anthropic:claude-sonnet-4-5 (ANTHROPIC_API_KEY is set; pass --model to choose)." };
+  }
+  if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) {
+    const why = env.OPENAI_API_KEY ? "OPENAI_API_KEY" : "OPENAI_BASE_URL";
+    return { model: "openai:gpt-4.1-mini", note: `Using openai:gpt-4.1-mini (${why} is set; pass --model to choose).` };
+  }
+  throw new ConfigError(
+    "--model",
+    "no provider configured: pass --model provider:model, set ANTHROPIC_API_KEY or OPENAI_API_KEY (environment or .env), or point OPENAI_BASE_URL at an OpenAI-compatible server",
+  );
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import type { TokenUsage } from "../providers/provider.js";
+
+/** Prices of one model in USD per million tokens. */
+export const modelPriceSchema = z.object({
+  /** Uncached input tokens. */
+  input: z.number().min(0),
+  /** Input tokens served from the prompt cache. */
+  cachedInput: z.number().min(0),
+  /** Output tokens. */
+  output: z.number().min(0),
+});
+
+/** Prices of one model in USD per million tokens. */
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
+
+/** Prices keyed by `provider:model-prefix`; the longest matching prefix wins. */
+export type PriceTable = Readonly<Record<string, ModelPrice>>;
+
+/**
+ * List prices of common models (USD per million tokens), as published by the vendors. Dated
+ * model ids (`gpt-4.1-mini-2025-04-14`, `claude-sonnet-4-5-20250929`) match by prefix. Anthropic
+ * bills cache writes at 1.25× input; Panelist prices them as plain input, so Anthropic costs can
+ * read slightly low on the first call of each tool.
+ */
+export const DEFAULT_PRICES: PriceTable = {
+  "openai:gpt-5": { input: 1.25, cachedInput: 0.125, output: 10 },
+  "openai:gpt-5-mini": { input: 0.25, cachedInput: 0.025, output: 2 },
+  "openai:gpt-5-nano": { input: 0.05, cachedInput: 0.005, output: 0.4 },
+  "openai:gpt-4.1": { input: 2, cachedInput: 0.5, output: 8 },
+  "openai:gpt-4.1-mini": { input: 0.4, cachedInput: 0.1, output: 1.6 },
+  "openai:gpt-4.1-nano": { input: 0.1, cachedInput: 0.025, output: 0.4 },
+  "openai:gpt-4o": { input: 2.5, cachedInput: 1.25, output: 10 },
+  "openai:gpt-4o-mini": { input: 0.15, cachedInput: 0.075, output: 0.6 },
+  "openai:o3": { input: 2, cachedInput: 0.5, output: 8 },
+  "openai:o4-mini": { input: 1.1, cachedInput: 0.275, output: 4.4 },
+  "anthropic:claude-opus-4-5": { input: 5, cachedInput: 0.5, output: 25 },
+  "anthropic:claude-opus-4-1": { input: 15, cachedInput: 1.5, output: 75 },
+  "anthropic:claude-opus-4": { input: 15, cachedInput: 1.5, output: 75 },
+  "anthropic:claude-sonnet-4-5": { input: 3, cachedInput: 0.3, output: 15 },
+  "anthropic:claude-sonnet-4": { input: 3, cachedInput: 0.3, output: 15 },
+  "anthropic:claude-haiku-4-5": { input: 1, cachedInput: 0.1, output: 5 },
+  "anthropic:claude-3-5-haiku": { input: 0.8, cachedInput: 0.08, output: 4 },
+};
+
+/** The price of `provider:model`, by the longest matching key; undefined for an unknown model. */
+export function findPrice(label: string, table: PriceTable = DEFAULT_PRICES): ModelPrice | undefined {
+  let best: string | undefined;
+  for (const key of Object.keys(table)) {
+    const matches = label === key || label.startsWith(`${key}-`);
+    if (matches && (best === undefined || key.length > best.length)) best = key;
+  }
+  return best === undefined ? undefined : table[best];
+}
+
+/** Cost in USD of one call's usage at `price`. */
+export function costOf(usage: TokenUsage, price: ModelPrice): number {
+  const uncached = Math.max(0, usage.inputTokens - usage.cachedInputTokens);
+  return (uncached * price.input + usage.cachedInputTokens * price.cachedInput + usage.outputTokens * price.output) / 1_000_000;
+}

@@ -1,0 +1,114 @@
+import type { CommunityVote } from "../tools/tool.js";
+import type { VerdictValue } from "../verdict/verdict-schema.js";
+
+/** How the panel split on one tool. */
+export interface PanelSummary {
+  /** Share of successful reviews that say ship, in percent (one decimal); null when none succeeded. */
+  shipPct: number | null;
+  /** Reviews that say ship. */
+  ship: number;
+  /** Reviews that say skip. */
+  skip: number;
+  /** Reviews that failed (not counted in shipPct). */
+  failed: number;
+  /** Ship–skip split as shown on the page, e.g. "3–1". */
+  split: string;
+  /** `ship` when all ship, `skip` when all skip, `split` otherwise, `none` with no verdicts. */
+  consensus: "ship" | "skip" | "split" | "none";
+}
+
+/** Rounds a share to a percentage with one decimal. */
+export function percent(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 1000) / 10;
+}
+
+/** Summarises the verdicts of one tool's panel. */
+export function summarizePanel(verdicts: readonly VerdictValue[], failed = 0): PanelSummary {
+  const ship = verdicts.filter((verdict) => verdict === "ship").length;
+  const skip = verdicts.length - ship;
+  const consensus = verdicts.length === 0 ? "none" : skip === 0 ? "ship" : ship === 0 ? "skip" : "split";
+  return { shipPct: percent(ship, verdicts.length), ship, skip, failed, split: `${ship}–${skip}`, consensus };
+}
+
+/** Community ship share in percent, null when there are no votes. */
+export function communityShipPct(community: CommunityVote | null): number | null {
+  return community === null ? null : percent(community.ship, community.ship + community.skip);
+}
+
+/** What the compare pick looks at for one tool. */
+export interface PickCandidate {
+  name: string;
+  panel: PanelSummary;
+  /** Mean confidence of this tool's ship verdicts, null when it has none. */
+  meanShipConfidence: number | null;
+  community: CommunityVote | null;
+}
+
+/** The tool picked in a comparison and why. */
+export interface Pick {
+  name: string;
+  reason: string;
+}
+
+/** Mean of the confidences of ship verdicts; null when there are none. */
+export function meanShipConfidence(reviews: readonly { verdict: VerdictValue; confidence: number }[]): number | null {
+  const ships = reviews.filter((review) => review.verdict === "ship");
+  if (ships.length === 0) return null;
+  return ships.reduce((sum, review) => sum + review.confidence, 0) / ships.length;
+}
+
+type Criterion = { label: string; value: (candidate: PickCandidate) => number | null; format: (value: number) => string };
+
+/** The pick rule, in order: panel ship %, then mean ship confidence, then community ship %. */
+const CRITERIA: readonly Criterion[] = [
+  { label: "panel ship %", value: (candidate) => candidate.panel.shipPct, format: (value) => `${value}%` },
+  {
+    label: "mean confidence of its ship verdicts",
+    value: (candidate) => candidate.meanShipConfidence,
+    format: (value) => value.toFixed(2),
+  },
+  { label: "community ship %", value: (candidate) => communityShipPct(candidate.community), format: (value) => `${value}%` },
+];
+
+/**
+ * Picks the tool to ship with: the higher panel ship %, then the higher mean confidence of ship
+ * verdicts, then the higher community ship %. A missing value ranks below any present one. When
+ * every criterion ties, the tool listed first is picked and the reason says so. Returns undefined
+ * for fewer than two candidates.
+ */
+export function pickWinner(candidates: readonly PickCandidate[]): Pick | undefined {
+  if (candidates.length < 2) return undefined;
+  let contenders = [...candidates];
+  for (const criterion of CRITERIA) {
+    const values = contenders.map((candidate) => criterion.value(candidate) ?? Number.NEGATIVE_INFINITY);
+    const best = Math.max(...values);
+    const leaders = contenders.filter((_, index) => values[index] === best);
+    if (leaders.length === 1 && best !== Number.NEGATIVE_INFINITY) {
+      const winner = leaders[0]!;
+      const others = contenders.filter((candidate) => candidate !== winner);
+      return { name: winner.name, reason: explain(winner, others, criterion, candidates.length > contenders.length) };
+    }
+    if (best !== Number.NEGATIVE_INFINITY) contenders = leaders;
+  }
+  const first = contenders[0]!;
+  return {
+    name: first.name,
+    reason: `${contenders.map((candidate) => candidate.name).join(" and ")} tie on panel ship %, ship confidence and community vote; ${first.name} is listed first.`,
+  };
+}
+
+function explain(winner: PickCandidate, others: PickCandidate[], criterion: Criterion, narrowed: boolean): string {
+  const show = (candidate: PickCandidate): string => {
+    const value = criterion.value(candidate);
+    return value === null ? "none" : criterion.format(value);
+  };
+  const against = others.map((other) => `${other.name} (${show(other)})`).join(", ");
+  const tie =
+    criterion === CRITERIA[0]
+      ? ""
+      : ` after a tie on ${CRITERIA.slice(0, CRITERIA.indexOf(criterion))
+          .map((earlier) => earlier.label)
+          .join(" and ")}`;
+  const scope = narrowed ? " among the leaders" : "";
+  return `${winner.name} has the higher ${criterion.label}${scope}: ${show(winner)} against ${against}${tie}.`;
+}

@@ -1,0 +1,48 @@
+import type { Persona } from "../personas/persona.js";
+import type { Tool } from "../tools/tool.js";
+import type { PromptTemplates } from "./prompt-templates.js";
+
+/** The three parts of a review prompt, in the order they are sent. */
+export interface ReviewPrompt {
+  /** Shared by every call of a run. */
+  system: string;
+  /** Shared by every persona call for one tool: the cacheable prefix. */
+  dossier: string;
+  /** The persona brief and the task. */
+  instructions: string;
+}
+
+/**
+ * A fake delimiter inside tool text could end the dossier early and let the rest pose as
+ * instructions, so any `<tool_dossier` or `</tool_dossier` in it is defanged.
+ */
+function defangDelimiters(text: string): string {
+  return text.replace(/<(\s*\/?\s*)tool_dossier/gi, "‹$1tool_dossier");
+}
+
+/** Renders the tool dossier: the same bytes for every persona, so providers can cache it. */
+export function renderDossier(templates: PromptTemplates, tool: Tool): string {
+  const field = (value: string | undefined): string | undefined => (value === undefined ? undefined : defangDelimiters(value));
+  return templates.render("dossier", {
+    name: field(tool.name),
+    tagline: field(tool.tagline),
+    category: field(tool.category),
+    pricing: field(tool.pricing),
+    url: field(tool.url),
+    description: field(tool.description),
+  });
+}
+
+/** Renders the persona part of a review prompt. */
+export function renderInstructions(templates: PromptTemplates, persona: Persona): string {
+  return templates.render("review", { persona });
+}
+
+/** Renders the whole prompt for one (tool, persona) review. */
+export function buildReviewPrompt(templates: PromptTemplates, tool: Tool, persona: Persona): ReviewPrompt {
+  return {
+    system: templates.render("system", {}),
+    dossier: renderDossier(templates, tool),
+    instructions: renderInstructions(templates, persona),
+  };
+}

@@ -1,0 +1,56 @@
+import { ConfigError } from "../errors/config-error.js";
+import { createAnthropicProvider } from "./anthropic-provider.js";
+import type { ModelSpec } from "./model-spec.js";
+import { createOpenAIProvider } from "./openai-provider.js";
+import { ANTHROPIC_DEFAULTS, KNOWN_PROVIDERS, OPENAI_COMPATIBLE_PRESETS } from "./presets.js";
+import type { Provider } from "./provider.js";
+
+/** What a provider needs from the run's configuration. */
+export interface ProviderSettings {
+  /** Environment-style values (API keys, base URLs), already merged from .env and the environment. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** `--base-url`: overrides the base URL of every provider in the run. */
+  baseUrl?: string;
+  /** Per-call timeout in milliseconds. */
+  timeoutMs: number;
+}
+
+/** Sent to servers that take no key: the SDK refuses to start without one. */
+const NO_KEY_PLACEHOLDER = "no-key";
+
+/** Builds the provider for a model spec, or throws a ConfigError naming what is missing. */
+export function createProvider(spec: ModelSpec, settings: ProviderSettings): Provider {
+  const value = (name: string | undefined): string | undefined => {
+    const found = name === undefined ? undefined : settings.env[name]?.trim();
+    return found === "" ? undefined : found;
+  };
+  if (spec.provider === "anthropic") {
+    const apiKey = value(ANTHROPIC_DEFAULTS.apiKeyVariable);
+    const baseURL = settings.baseUrl ?? value(ANTHROPIC_DEFAULTS.baseUrlVariable) ?? ANTHROPIC_DEFAULTS.baseURL;
+    if (!apiKey) throw new ConfigError(ANTHROPIC_DEFAULTS.apiKeyVariable, `is not set; anthropic:${spec.model} needs it (environment or .env)`);
+    return createAnthropicProvider({ model: spec.model, apiKey, baseURL, timeoutMs: settings.timeoutMs });
+  }
+  const preset = OPENAI_COMPATIBLE_PRESETS[spec.provider];
+  if (!preset) {
+    throw new ConfigError("--model", `unknown provider "${spec.provider}"; known: ${KNOWN_PROVIDERS.join(", ")}`);
+  }
+  const baseURL = settings.baseUrl ?? value(preset.baseUrlVariable) ?? preset.baseURL;
+  if (!baseURL) {
+    throw new ConfigError("--base-url", `${spec.provider}:${spec.model} needs a server address: pass --base-url or set ${preset.baseUrlVariable}`);
+  }
+  const apiKey = value(preset.apiKeyVariable);
+  // A custom base URL usually means a self-hosted OpenAI-compatible server, which takes no key.
+  const keyOptional = preset.keyOptional || baseURL !== preset.baseURL;
+  if (!apiKey && !keyOptional) {
+    throw new ConfigError(preset.apiKeyVariable ?? "--model", `is not set; ${spec.provider}:${spec.model} needs it (environment or .env)`);
+  }
+  return createOpenAIProvider({
+    id: spec.provider,
+    model: spec.model,
+    apiKey: apiKey ?? NO_KEY_PLACEHOLDER,
+    baseURL,
+    timeoutMs: settings.timeoutMs,
+    // OpenAI's own API wants max_completion_tokens; servers that mimic it mostly know only max_tokens.
+    maxTokensParameter: baseURL === preset.baseURL ? preset.maxTokensParameter : "max_tokens",
+  });
+}

@@ -1,0 +1,94 @@
+import type { ProviderError } from "../errors/provider-error.js";
+import type { JsonSchema } from "../verdict/verdict-schema.js";
+
+/** Token counts of one call. */
+export interface TokenUsage {
+  /** All input tokens, cached ones included. */
+  inputTokens: number;
+  /** The part of {@link inputTokens} served from the provider's prompt cache. */
+  cachedInputTokens: number;
+  /** Output tokens. */
+  outputTokens: number;
+}
+
+/** Why the model stopped, normalised, with the vendor's own value kept beside it. */
+export interface FinishReason {
+  /** `stop`: a complete answer; `length`: cut off at the token limit; `refusal`; `other`. */
+  normalized: "stop" | "length" | "refusal" | "other";
+  /** The vendor's value, e.g. `end_turn`, `tool_use`, `max_tokens`, `stop`. */
+  raw: string;
+}
+
+/** How the answer's structure is asked for. */
+export type StructuredMode = "json_schema" | "json_object" | "tool" | "prompt";
+
+/**
+ * One request for a structured answer. The prompt is split so that providers can mark the part
+ * shared by every persona call for one tool (`system` + `dossier`) as cacheable.
+ */
+export interface GenerateRequest {
+  /** Instructions shared by every call of a run. */
+  system: string;
+  /** The tool dossier, shared by every persona call for one tool; sent first in the user turn. */
+  dossier: string;
+  /** The persona brief and the task, sent after the dossier. */
+  instructions: string;
+  /** The JSON Schema the answer must follow. */
+  schema: JsonSchema;
+  /** Name of the schema (OpenAI `json_schema.name`, Anthropic tool name). */
+  schemaName: string;
+  /** Structured-output mode to use; each provider has its own default. */
+  mode?: StructuredMode;
+  /** Output token limit. */
+  maxOutputTokens: number;
+  /** Sampling temperature, when set. */
+  temperature?: number;
+  /** Sampling seed, for providers that take one. */
+  seed?: number;
+  /** Earlier turns to replay before asking again (used to repair a bad answer). */
+  followUp?: { answer: string; correction: string };
+  /** Aborts the call. */
+  signal?: AbortSignal;
+}
+
+/** A call that produced an answer. */
+export interface GenerateSuccess {
+  ok: true;
+  /** The answer as text (for a tool call, the tool input serialised as JSON). */
+  text: string;
+  usage: TokenUsage;
+  finishReason: FinishReason;
+  /** Wall time of the call in milliseconds. */
+  latencyMs: number;
+  /** The model id as the API reported it. */
+  responseModel: string;
+}
+
+/** A call that failed. */
+export interface GenerateFailure {
+  ok: false;
+  error: ProviderError;
+  /** Wall time until the failure, in milliseconds. */
+  latencyMs: number;
+}
+
+/** The result of one provider call. */
+export type GenerateResult = GenerateSuccess | GenerateFailure;
+
+/**
+ * A language model behind one official SDK. Implementations are one file each and know nothing of
+ * personas, panels or reports.
+ */
+export interface Provider {
+  /** Provider id as written in a model spec, e.g. `openai`, `anthropic`, `ollama`. */
+  readonly id: string;
+  /** Model id as requested, e.g. `gpt-4.1-mini`. */
+  readonly model: string;
+  /** Asks for one structured answer. Never throws for a failed call: see {@link GenerateFailure}. */
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+}
+
+/** The `provider:model` label of a provider, as shown in reports. */
+export function providerLabel(provider: Pick<Provider, "id" | "model">): string {
+  return `${provider.id}:${provider.model}`;
+}

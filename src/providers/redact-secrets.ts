@@ -1,0 +1,23 @@
+/**
+ * Removes secrets from text that may be printed or stored: every given secret (API keys in use),
+ * plus anything shaped like a common API key or bearer token, in case a server echoes one back.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let result = text;
+  for (const secret of secrets) {
+    // Short values would redact ordinary words; real keys are long.
+    if (secret && secret.length >= 8) result = result.split(secret).join("[redacted]");
+  }
+  return result
+    .replace(/\b(sk|rk|pk)-[A-Za-z0-9_-]{8,}/g, "[redacted]")
+    .replace(/\b(sk-ant-|gsk_|xai-)[A-Za-z0-9_-]{8,}/g, "[redacted]")
+    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[redacted]")
+    .replace(/((?:x-)?api[-_]?key["']?\s*[:=]\s*["']?)[^\s"',}]{6,}/gi, "$1[redacted]");
+}
+
+/** The values of variables whose names say they hold a secret (`*_KEY`, `*_TOKEN`, `*SECRET*`). */
+export function secretValues(env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.entries(env).flatMap(([name, value]) =>
+    value && /(_KEY|_TOKEN|SECRET|PASSWORD)$|^(API_KEY|TOKEN)$/i.test(name) ? [value] : [],
+  );
+}

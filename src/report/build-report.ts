@@ -1,0 +1,85 @@
+import { meanShipConfidence, pickWinner, summarizePanel } from "../panel/panel-math.js";
+import type { Persona } from "../personas/persona.js";
+import type { ToolResult } from "../pipeline/run-panel.js";
+import type { Report, ToolReport, Usage } from "./report-schema.js";
+
+/** What a report is built from. */
+export interface BuildReportInput {
+  /** Per-tool results of a panel run. */
+  results: readonly ToolResult[];
+  personas: readonly Persona[];
+  /** `provider:model` labels in the order given. */
+  models: readonly string[];
+  /** Whether this is a head-to-head comparison (adds the pick). */
+  compare: boolean;
+  /** Overrides the generated title. */
+  title?: string;
+  /** ISO timestamp; defaults to now. */
+  generatedAt?: string;
+}
+
+/** Assembles report.json from the results of a panel run: panel math, the pick and usage totals. */
+export function buildReport(input: BuildReportInput): Report {
+  const tools = input.results.map(toToolReport);
+  const pick = input.compare
+    ? pickWinner(
+        tools.map((tool) => ({
+          name: tool.name,
+          panel: tool.panel,
+          meanShipConfidence: meanShipConfidence(tool.reviews),
+          community: tool.community,
+        })),
+      )
+    : undefined;
+  const reviews = tools.flatMap((tool) => tool.reviews);
+  return {
+    schemaVersion: 1,
+    title: input.title ?? defaultTitle(tools.map((tool) => tool.name), input.compare),
+    generatedAt: input.generatedAt ?? new Date().toISOString(),
+    models: [...input.models],
+    personas: input.personas.map((persona) => ({ id: persona.id, name: persona.name })),
+    tools,
+    ...(pick ? { pick } : {}),
+    usage: { ...sumUsage(reviews.map((review) => review.usage)), calls: reviews.length + tools.reduce((sum, tool) => sum + tool.failures.length, 0) },
+  };
+}
+
+/** Adds up token counts. */
+export function sumUsage(usages: readonly Usage[]): Usage {
+  return usages.reduce(
+    (total, usage) => ({
+      inputTokens: total.inputTokens + usage.inputTokens,
+      cachedInputTokens: total.cachedInputTokens + usage.cachedInputTokens,
+      outputTokens: total.outputTokens + usage.outputTokens,
+    }),
+    { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 },
+  );
+}
+
+function toToolReport(result: ToolResult): ToolReport {
+  const { tool } = result;
+  return {
+    name: tool.name,
+    category: tool.category ?? null,
+    tagline: tool.tagline ?? null,
+    description: tool.description,
+    pricing: tool.pricing ?? null,
+    url: tool.url ?? null,
+    community: tool.community,
+    panel: summarizePanel(
+      result.reviews.map((review) => review.verdict),
+      result.failures.length,
+    ),
+    reviews: result.reviews,
+    failures: result.failures,
+  };
+}
+
+function defaultTitle(names: readonly string[], compare: boolean): string {
+  if (compare) return `${joinNames(names)} — which one should you ship with?`;
+  return names.length === 1 ? `${names[0]} — the panel verdict` : `Panel verdicts: ${joinNames(names, ", ")}`;
+}
+
+function joinNames(names: readonly string[], separator = " vs "): string {
+  return names.join(separator);
+}

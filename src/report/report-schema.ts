@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { communityVoteSchema } from "../tools/tool.js";
+
+/** Token counts, as stored in report.json. */
+export const usageSchema = z.object({
+  inputTokens: z.number().int().min(0),
+  cachedInputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+});
+
+/** One persona's successful review of one tool with one model. */
+export const reviewSchema = z.object({
+  persona: z.string(),
+  model: z.string(),
+  verdict: z.enum(["ship", "skip"]),
+  confidence: z.number().min(0).max(1),
+  quote: z.string(),
+  rationale: z.string(),
+  strengths: z.array(z.string()),
+  risks: z.array(z.string()),
+  pricingRead: z.string().optional(),
+  usage: usageSchema,
+  latencyMs: z.number().min(0),
+  /** The model id the API answered with (may differ from the requested alias). */
+  responseModel: z.string(),
+  /** The vendor's finish reason. */
+  finishReason: z.string(),
+});
+
+/** A review that did not come back. */
+export const failureSchema = z.object({
+  persona: z.string(),
+  model: z.string(),
+  /** One line: what failed. */
+  error: z.string(),
+  /** `http`, `connection`, `timeout`, `refusal`, `empty`, `parse`, `truncated`. */
+  kind: z.string(),
+  /** The model's answer when one arrived but could not be used. */
+  rawText: z.string().optional(),
+});
+
+/** Panel math for one tool. */
+export const panelSchema = z.object({
+  shipPct: z.number().nullable(),
+  ship: z.number().int(),
+  skip: z.number().int(),
+  failed: z.number().int(),
+  split: z.string(),
+  consensus: z.enum(["ship", "skip", "split", "none"]),
+});
+
+/** One tool's section of the report. */
+export const toolReportSchema = z.object({
+  name: z.string(),
+  category: z.string().nullable(),
+  tagline: z.string().nullable(),
+  description: z.string(),
+  pricing: z.string().nullable(),
+  url: z.string().nullable(),
+  community: communityVoteSchema.nullable(),
+  panel: panelSchema,
+  reviews: z.array(reviewSchema),
+  failures: z.array(failureSchema),
+});
+
+/** report.json, version 1: the contract scheduled jobs and researchers read. */
+export const reportSchema = z.object({
+  schemaVersion: z.literal(1),
+  title: z.string(),
+  generatedAt: z.string(),
+  models: z.array(z.string()),
+  personas: z.array(z.object({ id: z.string(), name: z.string() })),
+  tools: z.array(toolReportSchema),
+  pick: z.object({ name: z.string(), reason: z.string() }).optional(),
+  usage: usageSchema.extend({ calls: z.number().int().min(0) }),
+});
+
+/** report.json. */
+export type Report = z.infer<typeof reportSchema>;
+/** One tool in report.json. */
+export type ToolReport = z.infer<typeof toolReportSchema>;
+/** One review in report.json. */
+export type Review = z.infer<typeof reviewSchema>;
+/** One failed review in report.json. */
+export type ReviewFailure = z.infer<typeof failureSchema>;
+/** Token counts in report.json. */
+export type Usage = z.infer<typeof usageSchema>;

@@ -1,0 +1,139 @@
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { InputError } from "../errors/input-error.js";
+import { zodIssueText } from "../errors/zod-issue-text.js";
+import { cleanText } from "./clean-text.js";
+import { parseLocated, type LocatedDocument } from "./source-position.js";
+import { TOOL_KEYS, toolRecordSchema, type Tool } from "./tool.js";
+
+/** Tools read from one file, with warnings about keys that were ignored. */
+export interface LoadedToolFile {
+  tools: Tool[];
+  /** One line each, `file:line: message`. */
+  warnings: string[];
+}
+
+/**
+ * Reads a tool file: Markdown with YAML front matter (`.md`), one JSON object or an array of them
+ * (`.json`), or JSON Lines (`.jsonl`). Throws {@link InputError} naming the file, line and field
+ * of the first problem.
+ */
+export async function loadToolFile(file: string): Promise<LoadedToolFile> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new InputError({ file }, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parseToolFile(file, text);
+}
+
+/** Parses the text of a tool file; `file` is used for the format (by extension) and in errors. */
+export function parseToolFile(file: string, text: string): LoadedToolFile {
+  const source = cleanText(text);
+  switch (extname(file).toLowerCase()) {
+    case ".md":
+    case ".markdown":
+      return parseMarkdown(file, source);
+    case ".json":
+      return parseJson(file, source);
+    case ".jsonl":
+    case ".ndjson":
+      return parseJsonLines(file, source);
+    default:
+      throw new InputError({ file }, "unknown tool file type: use .md, .json or .jsonl");
+  }
+}
+
+function parseMarkdown(file: string, text: string): LoadedToolFile {
+  const lines = text.split("\n");
+  if (lines[0]?.trim() !== "---") {
+    throw new InputError({ file, line: 1 }, "front matter missing: start the file with a line '---'");
+  }
+  const end = lines.findIndex((line, index) => index > 0 && (line.trim() === "---" || line.trim() === "..."));
+  if (end === -1) throw new InputError({ file, line: 1 }, "front matter is not closed: add a line '---' after it");
+  const parsed = parseLocated(lines.slice(1, end).join("\n"), 2);
+  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid YAML: ${parsed.problem.message}`);
+  const { document } = parsed;
+  if (!isPlainObject(document.data)) {
+    throw new InputError({ file, line: 2 }, "front matter must be a mapping of keys to values");
+  }
+  const body = lines.slice(end + 1).join("\n").trim();
+  // An empty body with no description key is an empty description, not a missing one.
+  const record = body === "" ? { description: "", ...document.data } : { ...document.data, description: body };
+  const bodyLine = end + 2;
+  const lineOf = (path: readonly PropertyKey[]): number | undefined =>
+    path[0] === "description" && body !== "" ? bodyLine : document.lineOf(path);
+  return toLoaded([validateRecord(file, record, lineOf, 1)]);
+}
+
+function parseJson(file: string, text: string): LoadedToolFile {
+  const parsed = parseLocated(text);
+  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid JSON: ${parsed.problem.message}`);
+  const { document } = parsed;
+  const records = Array.isArray(document.data) ? document.data : [document.data];
+  return toLoaded(
+    records.map((record, index) => {
+      const prefix = Array.isArray(document.data) ? [index] : [];
+      return validateRecord(file, record, (path) => document.lineOf([...prefix, ...path]), 1);
+    }),
+  );
+}
+
+function parseJsonLines(file: string, text: string): LoadedToolFile {
+  const results: ValidatedRecord[] = [];
+  text.split("\n").forEach((line, index) => {
+    if (line.trim() === "") return;
+    const lineNumber = index + 1;
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch (error) {
+      throw new InputError({ file, line: lineNumber }, `invalid JSON: ${(error as Error).message}`);
+    }
+    results.push(validateRecord(file, data, () => lineNumber, lineNumber));
+  });
+  if (results.length === 0) throw new InputError({ file }, "no tools in file");
+  return toLoaded(results);
+}
+
+interface ValidatedRecord {
+  tool: Tool;
+  warnings: string[];
+}
+
+function validateRecord(
+  file: string,
+  data: unknown,
+  lineOf: LocatedDocument["lineOf"],
+  recordLine: number,
+): ValidatedRecord {
+  if (!isPlainObject(data)) throw new InputError({ file, line: recordLine }, "expected an object with a name and a description");
+  const result = toolRecordSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.length > 0 ? issue.path.map(String).join(".") : undefined;
+    throw new InputError(
+      { file, line: lineOf(issue.path) ?? recordLine, ...(field === undefined ? {} : { field }) },
+      zodIssueText(issue),
+    );
+  }
+  const warnings = Object.keys(data)
+    .filter((key) => !TOOL_KEYS.includes(key))
+    .map((key) => `${file}:${lineOf([key]) ?? recordLine}: ${key}: unknown key, ignored`);
+  const { community, ...rest } = result.data;
+  const tool = dropUndefined({ ...rest, community: community ?? null, source: { file, line: lineOf([]) ?? recordLine } });
+  return { tool: tool as Tool, warnings };
+}
+
+function toLoaded(records: ValidatedRecord[]): LoadedToolFile {
+  return { tools: records.map((record) => record.tool), warnings: records.flatMap((record) => record.warnings) };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function dropUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}

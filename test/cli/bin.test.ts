@@ -1,0 +1,38 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, expect, test } from "vitest";
+import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import { temporaryDirectory } from "../support/run-cli.js";
+
+const run = promisify(execFile);
+let server: FakeLlmServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+// The compiled entry that `npx panelist` runs (built by `npm test` and by `npm install`'s prepare).
+const BIN = "dist/cli/bin.js";
+
+test("the built binary compares two tools in a child process and exits 0", async () => {
+  expect(existsSync(BIN)).toBe(true);
+  server = await startFakeLlmServer();
+  const out = await temporaryDirectory();
+  const { stdout } = await run(process.execPath, [BIN, "compare", "fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md", "--model", "openai:gpt-4.1-mini", "--out", out], {
+    env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-bin-1", OPENAI_BASE_URL: server.openaiBaseUrl },
+  });
+  expect(stdout).toContain("Pick: ");
+  const report = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
+  expect(report.tools).toHaveLength(2);
+  expect(report.usage.calls).toBe(8);
+});
+
+test("the built binary exits 2 on a malformed tool file, naming file and field", async () => {
+  const failure = await run(process.execPath, [BIN, "review", "fixtures/bad-tools/name-wrong-type.md", "--model", "openai:m"], {
+    env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-bin-2" },
+  }).catch((error: { code: number; stderr: string }) => error);
+  expect(failure).toMatchObject({ code: 2, stderr: "panelist: fixtures/bad-tools/name-wrong-type.md:2: name: expected string, received array\n" });
+});

@@ -1,0 +1,186 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { loadPersonas } from "../../src/personas/load-personas.js";
+import type { Persona } from "../../src/personas/persona.js";
+import { reportSchema, type Report } from "../../src/report/report-schema.js";
+import { verdictJsonSchema } from "../../src/verdict/verdict-schema.js";
+import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import { runCli, temporaryDirectory } from "../support/run-cli.js";
+import { identifyCall, panelHandler } from "../support/scripted-panel.js";
+
+const CLAW = "fixtures/tools/claw-code.md";
+const SMOL = "fixtures/tools/smolvlm2-turbo.md";
+// The page this mirrors: the skeptic skipped Claw Code over its legal footing; all shipped SmolVLM2 Turbo.
+const SCRIPT = { "Claw Code": { skeptic: "skip" as const } };
+
+let personas: Persona[];
+let server: FakeLlmServer | undefined;
+
+beforeAll(async () => {
+  personas = await loadPersonas();
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function readReport(out: string): Promise<Report> {
+  return reportSchema.parse(JSON.parse(await readFile(join(out, "report.json"), "utf8")));
+}
+
+function expectClawVsSmol(report: Report): void {
+  expect(report.tools.map((tool) => tool.name)).toEqual(["Claw Code", "SmolVLM2 Turbo"]);
+  const [claw, smol] = report.tools;
+  expect(claw!.panel).toEqual({ shipPct: 75, ship: 3, skip: 1, failed: 0, split: "3–1", consensus: "split" });
+  expect(smol!.panel).toEqual({ shipPct: 100, ship: 4, skip: 0, failed: 0, split: "4–0", consensus: "ship" });
+  expect(claw!.reviews.map((review) => [review.persona, review.verdict])).toEqual([
+    ["developer-experience", "ship"],
+    ["skeptic", "skip"],
+    ["futurist", "ship"],
+    ["business", "ship"],
+  ]);
+  expect(claw!.reviews.find((review) => review.persona === "skeptic")?.quote).toBe("skeptic says skip to Claw Code.");
+  expect(report.pick?.name).toBe("SmolVLM2 Turbo");
+  expect(report.pick?.reason).toContain("100%");
+  expect(report.personas.map((persona) => persona.id)).toEqual(["developer-experience", "skeptic", "futurist", "business"]);
+  expect(report.usage.calls).toBe(8);
+  expect(report.usage.inputTokens).toBeGreaterThan(0);
+  for (const review of [...claw!.reviews, ...smol!.reviews]) {
+    expect(review.usage.inputTokens).toBeGreaterThan(0);
+    expect(review.usage.outputTokens).toBeGreaterThan(0);
+    expect(review.latencyMs).toBeGreaterThanOrEqual(0);
+  }
+}
+
+describe("panelist compare, end to end through the real SDKs", () => {
+  test("OpenAI-compatible server: 8 reviews, panel math, pick, both reports", async () => {
+    server = await startFakeLlmServer({ handler: panelHandler(SCRIPT, personas) });
+    const out = await temporaryDirectory();
+    const run = await runCli(["compare", CLAW, SMOL, "--model", "openai:gpt-4.1-mini", "--out", out], {
+      OPENAI_API_KEY: "sk-test-openai-0000",
+      OPENAI_BASE_URL: server.openaiBaseUrl,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Claw Code: 75% ship (3–1)");
+    expect(run.stdout).toContain("Pick: SmolVLM2 Turbo");
+    const report = await readReport(out);
+    expectClawVsSmol(report);
+    expect(report.models).toEqual(["openai:gpt-4.1-mini"]);
+    expect(report.title).toBe("Claw Code vs SmolVLM2 Turbo — which one should you ship with?");
+
+    const markdown = await readFile(join(out, "report.md"), "utf8");
+    expect(markdown).toContain("# Claw Code vs SmolVLM2 Turbo — which one should you ship with?");
+    expect(markdown).toContain("| **75%** | 3–1 (split) |");
+    expect(markdown).toContain("| **100%** | 4–0 (ship) |");
+    expect(markdown).toMatch(/\*\*The Skeptic\*\* — SKIP \(confidence 80%, openai:gpt-4\.1-mini\): “skeptic says skip to Claw Code\.”/);
+    expect(markdown).toContain("## Which one should you ship with?");
+    expect(markdown).toContain("**SmolVLM2 Turbo.**");
+  });
+
+  test("Anthropic-compatible server: the same report through the Messages API", async () => {
+    server = await startFakeLlmServer({ handler: panelHandler(SCRIPT, personas) });
+    const out = await temporaryDirectory();
+    const run = await runCli(["compare", CLAW, SMOL, "--model", "anthropic:claude-sonnet-4-5", "--out", out], {
+      ANTHROPIC_API_KEY: "sk-ant-test-0000",
+      ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+    });
+    expect(run.code).toBe(0);
+    const report = await readReport(out);
+    expectClawVsSmol(report);
+    expect(report.models).toEqual(["anthropic:claude-sonnet-4-5"]);
+    expect(server.calls.every((call) => call.protocol === "anthropic")).toBe(true);
+  });
+
+  test("OpenAI requests carry the strict JSON Schema derived from the verdict contract", async () => {
+    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    const out = await temporaryDirectory();
+    await runCli(["review", CLAW, "--model", "openai:gpt-4.1-mini", "--out", out], { OPENAI_API_KEY: "sk-test-1", OPENAI_BASE_URL: server.openaiBaseUrl });
+    expect(server.calls).toHaveLength(4);
+    for (const call of server.calls) {
+      expect(call.body.response_format).toEqual({
+        type: "json_schema",
+        json_schema: { name: "submit_verdict", schema: verdictJsonSchema(), strict: true },
+      });
+      const schema = call.body.response_format.json_schema.schema;
+      expect(schema.additionalProperties).toBe(false);
+      expect(schema.required).toEqual(["verdict", "confidence", "quote", "rationale", "strengths", "risks", "pricingRead"]);
+      expect(schema.properties.verdict.enum).toEqual(["ship", "skip"]);
+      expect(call.body.max_tokens).toBe(1024);
+    }
+  });
+
+  test("Anthropic requests force the verdict tool and mark the dossier cacheable", async () => {
+    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    const out = await temporaryDirectory();
+    await runCli(["review", SMOL, "--model", "anthropic:claude-haiku-4-5", "--out", out], { ANTHROPIC_API_KEY: "sk-ant-x-1", ANTHROPIC_BASE_URL: server.anthropicBaseUrl });
+    expect(server.calls).toHaveLength(4);
+    for (const call of server.calls) {
+      expect(call.body.tools).toEqual([{ name: "submit_verdict", description: expect.any(String), input_schema: verdictJsonSchema() }]);
+      expect(call.body.tool_choice).toEqual({ type: "tool", name: "submit_verdict" });
+      const [dossier, instructions] = call.body.messages[0].content;
+      expect(dossier.cache_control).toEqual({ type: "ephemeral" });
+      expect(dossier.text).toMatch(/^<tool_dossier>\nName: SmolVLM2 Turbo\n/);
+      expect(instructions.cache_control).toBeUndefined();
+      expect(instructions.text).toMatch(/^You are .+, reviewing the tool in the dossier above\./);
+    }
+  });
+
+  test("every persona call for one tool shares the system + dossier prefix; the persona comes after", async () => {
+    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    const out = await temporaryDirectory();
+    await runCli(["compare", CLAW, SMOL, "--model", "openai:m", "--out", out], { OPENAI_API_KEY: "sk-test-2", OPENAI_BASE_URL: server.openaiBaseUrl });
+    const byTool = new Map<string, string[]>();
+    for (const call of server.calls) {
+      const { tool } = identifyCall(call, personas);
+      const [system, user] = call.body.messages;
+      expect(system.role).toBe("system");
+      expect(user.content.startsWith("<tool_dossier>")).toBe(true);
+      byTool.set(tool, [...(byTool.get(tool) ?? []), `${system.content}\u0000${user.content}`]);
+    }
+    expect([...byTool.keys()].sort()).toEqual(["Claw Code", "SmolVLM2 Turbo"]);
+    for (const prompts of byTool.values()) {
+      expect(prompts).toHaveLength(4);
+      const prefix = prompts[0]!.slice(0, prompts[0]!.indexOf("</tool_dossier>") + "</tool_dossier>".length);
+      for (const prompt of prompts) expect(prompt.startsWith(prefix)).toBe(true);
+      // The persona part differs per call and comes after the dossier.
+      expect(new Set(prompts.map((prompt) => prompt.slice(prefix.length))).size).toBe(4);
+    }
+  });
+
+  test("a failed review is listed, the rest still report, exit 1", async () => {
+    server = await startFakeLlmServer({
+      handler: (call) => {
+        const { tool, persona } = identifyCall(call, personas);
+        if (tool === "Claw Code" && persona === "futurist") return { kind: "error", status: 400, message: "bad request from test" };
+        return panelHandler({}, personas)(call);
+      },
+    });
+    const out = await temporaryDirectory();
+    const run = await runCli(["compare", CLAW, SMOL, "--model", "openai:m", "--out", out], { OPENAI_API_KEY: "sk-test-3", OPENAI_BASE_URL: server.openaiBaseUrl });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/failed: Claw Code \/ futurist \/ openai:m: .*HTTP 400/);
+    const report = await readReport(out);
+    const claw = report.tools[0]!;
+    expect(claw.panel).toMatchObject({ shipPct: 100, ship: 3, skip: 0, failed: 1 });
+    expect(claw.failures).toEqual([{ persona: "futurist", model: "openai:m", kind: "http", error: expect.stringContaining("HTTP 400") }]);
+    expect(report.tools[1]!.reviews).toHaveLength(4);
+  });
+
+  test("--personas picks a subset, in the order given", async () => {
+    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    const out = await temporaryDirectory();
+    const run = await runCli(["review", CLAW, "--personas", "skeptic,business", "--model", "openai:m", "--out", out, "--format", "json"], {
+      OPENAI_API_KEY: "sk-test-4",
+      OPENAI_BASE_URL: server.openaiBaseUrl,
+    });
+    expect(run.code).toBe(0);
+    const report = await readReport(out);
+    expect(report.personas.map((persona) => persona.id)).toEqual(["skeptic", "business"]);
+    expect(report.tools[0]!.reviews.map((review) => review.persona)).toEqual(["skeptic", "business"]);
+    expect(report.pick).toBeUndefined();
+    await expect(readFile(join(out, "report.md"), "utf8")).rejects.toThrow();
+  });
+});

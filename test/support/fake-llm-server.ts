@@ -1,0 +1,337 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** One request the fake server received. */
+export interface FakeCall {
+  protocol: "openai" | "anthropic";
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON request body. */
+  body: any;
+  /** All prompt text in order (system, then each message's text), joined with newlines. */
+  text: string;
+  model: string;
+  /** 0-based order of arrival. */
+  index: number;
+  /** 1-based: how many requests with the same model and `text` have arrived so far. */
+  attempt: number;
+}
+
+/** How the fake server answers one call. */
+export type FakeReply =
+  /** The model answers with this JSON (Anthropic: as tool input when a tool is forced). */
+  | { kind: "json"; value: unknown; finishReason?: "stop" | "length"; delayMs?: number }
+  /** The model answers with this raw text (prose-wrapped, malformed, truncated…). */
+  | { kind: "text"; text: string; finishReason?: "stop" | "length"; delayMs?: number }
+  /** An HTTP error with the protocol's error body. */
+  | { kind: "error"; status: number; message?: string; errorType?: string; headers?: Record<string, string>; delayMs?: number }
+  /** The model refuses. */
+  | { kind: "refusal"; text: string; delayMs?: number }
+  /** The model answers with nothing. */
+  | { kind: "empty"; delayMs?: number }
+  /** Accept the request and never answer. */
+  | { kind: "hang" }
+  /** Close the connection without answering. */
+  | { kind: "reset" }
+  /** A 200 whose JSON body is cut in the middle. */
+  | { kind: "truncated-body"; delayMs?: number };
+
+/** Decides the reply to each call. */
+export type FakeHandler = (call: FakeCall) => FakeReply | Promise<FakeReply>;
+
+/** Options of {@link startFakeLlmServer}. */
+export interface FakeLlmServerOptions {
+  handler?: FakeHandler;
+  /** When set, a request without this key (Bearer or x-api-key) gets a 401. */
+  requireKey?: string;
+  /** Added before every answer, in milliseconds. */
+  latencyMs?: number;
+  /** OpenAI-style caching counts a shared prefix only from this many tokens. Default 1024. */
+  cacheMinTokens?: number;
+}
+
+/** A running fake server. */
+export interface FakeLlmServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** What the openai SDK's baseURL wants: `${url}/v1`. */
+  openaiBaseUrl: string;
+  /** What the Anthropic SDK's baseURL wants: `${url}`. */
+  anthropicBaseUrl: string;
+  /** Every request received, in order. */
+  calls: FakeCall[];
+  setHandler(handler: FakeHandler): void;
+  /** Closes the server, ending hanging requests and open sockets. */
+  close(): Promise<void>;
+}
+
+/** The token estimate the fake server bills with: about four characters a token. */
+export function countTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** A valid verdict, the answer when no handler is given. */
+export const DEFAULT_VERDICT = {
+  verdict: "ship",
+  confidence: 0.8,
+  quote: "Solid tool; I would ship it.",
+  rationale: "The default fake answer.",
+  strengths: ["works"],
+  risks: ["none noted"],
+  pricingRead: null,
+};
+
+/**
+ * Starts a fake LLM server on 127.0.0.1 that speaks OpenAI Chat Completions
+ * (`POST /v1/chat/completions`) and Anthropic Messages (`POST /v1/messages`) as the official SDKs
+ * expect them, answering each call as the handler scripts.
+ */
+export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Promise<FakeLlmServer> {
+  let handler: FakeHandler = options.handler ?? (() => ({ kind: "json", value: DEFAULT_VERDICT }));
+  const calls: FakeCall[] = [];
+  const seen = new Map<string, number>();
+  const cache = new PromptCache(options.cacheMinTokens ?? 1024);
+  const sockets = new Set<Socket>();
+  const pending = new Set<ServerResponse>();
+
+  const server = createServer((request, response) => {
+    pending.add(response);
+    response.on("close", () => pending.delete(response));
+    void handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { error: { message: String(error), type: "server_error" } });
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? "/").split("?")[0]!;
+    const protocol = path === "/v1/chat/completions" ? "openai" : path === "/v1/messages" ? "anthropic" : undefined;
+    const raw = await readBody(request);
+    if (request.method !== "POST" || protocol === undefined) {
+      const anthropicStyle = "anthropic-version" in request.headers;
+      return sendError(response, anthropicStyle ? "anthropic" : "openai", { kind: "error", status: 404, message: `no route ${request.method} ${path}` });
+    }
+    if (options.requireKey !== undefined && keyOf(request) !== options.requireKey) {
+      return sendError(response, protocol, { kind: "error", status: 401, message: "invalid x-api-key", errorType: protocol === "anthropic" ? "authentication_error" : "invalid_api_key" });
+    }
+    let body: any;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return sendError(response, protocol, { kind: "error", status: 400, message: "request body is not JSON" });
+    }
+    const text = promptText(protocol, body);
+    const model = String(body.model ?? "");
+    const key = `${model}\u0000${text}`;
+    const attempt = (seen.get(key) ?? 0) + 1;
+    seen.set(key, attempt);
+    const call: FakeCall = { protocol, path, headers: request.headers, body, text, model, index: calls.length, attempt };
+    calls.push(call);
+    const reply = await handler(call);
+    const delay = (options.latencyMs ?? 0) + ("delayMs" in reply ? (reply.delayMs ?? 0) : 0);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (response.destroyed) return;
+    switch (reply.kind) {
+      case "hang":
+        return; // Left open until the client gives up or the server closes.
+      case "reset":
+        request.socket.destroy();
+        return;
+      case "error":
+        return sendError(response, protocol, reply);
+      case "truncated-body": {
+        const full = JSON.stringify(success(protocol, body, { kind: "json", value: DEFAULT_VERDICT }, cache));
+        response.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(full)) });
+        response.write(full.slice(0, Math.floor(full.length / 2)));
+        // Give the half body time to leave before the connection drops mid-message.
+        setTimeout(() => request.socket.destroy(), 5);
+        return;
+      }
+      default:
+        return sendJson(response, 200, success(protocol, body, reply, cache));
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    openaiBaseUrl: `${url}/v1`,
+    anthropicBaseUrl: url,
+    calls,
+    setHandler: (next) => void (handler = next),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const response of pending) response.destroy();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Reads the request body as text. */
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function keyOf(request: IncomingMessage): string | undefined {
+  const apiKey = request.headers["x-api-key"];
+  if (typeof apiKey === "string") return apiKey;
+  const authorization = request.headers.authorization;
+  return typeof authorization === "string" && authorization.startsWith("Bearer ") ? authorization.slice(7) : undefined;
+}
+
+/** The text of a content field: a string, or an array of text blocks. */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((block) => (block && typeof block === "object" && typeof (block as { text?: unknown }).text === "string" ? (block as { text: string }).text : ""))
+      .filter(Boolean)
+      .join("\n");
+  }
+  return "";
+}
+
+function promptText(protocol: FakeCall["protocol"], body: any): string {
+  const parts: string[] = [];
+  if (protocol === "anthropic" && body.system !== undefined) parts.push(contentText(body.system));
+  for (const message of Array.isArray(body.messages) ? body.messages : []) parts.push(contentText(message?.content));
+  return parts.filter(Boolean).join("\n");
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "content-type": "application/json", "x-request-id": `req_${randomUUID()}`, "request-id": `req_${randomUUID()}`, ...headers });
+  response.end(JSON.stringify(body));
+}
+
+const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  529: "overloaded_error",
+};
+
+function sendError(response: ServerResponse, protocol: FakeCall["protocol"], reply: Extract<FakeReply, { kind: "error" }>): void {
+  const message = reply.message ?? `fake error ${reply.status}`;
+  const body =
+    protocol === "anthropic"
+      ? { type: "error", error: { type: reply.errorType ?? ANTHROPIC_ERROR_TYPES[reply.status] ?? "api_error", message } }
+      : { error: { message, type: reply.errorType ?? (reply.status === 429 ? "rate_limit_exceeded" : reply.status >= 500 ? "server_error" : "invalid_request_error"), code: null, param: null } };
+  sendJson(response, reply.status, body, reply.headers);
+}
+
+type AnswerReply = Extract<FakeReply, { kind: "json" | "text" | "refusal" | "empty" }>;
+
+function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, cache: PromptCache): unknown {
+  const model = String(body.model ?? "fake-model");
+  const answer = reply.kind === "json" ? JSON.stringify(reply.value) : reply.kind === "empty" ? "" : reply.text;
+  const outputTokens = countTokens(answer);
+  const finish = "finishReason" in reply ? (reply.finishReason ?? "stop") : "stop";
+  if (protocol === "openai") {
+    const prompt = promptText(protocol, body);
+    const promptTokens = countTokens(prompt);
+    const cached = cache.openai(model, prompt);
+    return {
+      id: `chatcmpl-${randomUUID()}`,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: reply.kind === "refusal" ? null : answer, refusal: reply.kind === "refusal" ? reply.text : null },
+          finish_reason: finish,
+          logprobs: null,
+        },
+      ],
+      usage: { prompt_tokens: promptTokens, completion_tokens: outputTokens, total_tokens: promptTokens + outputTokens, prompt_tokens_details: { cached_tokens: cached } },
+    };
+  }
+  const forcedTool = body.tool_choice?.type === "tool" ? String(body.tool_choice.name) : undefined;
+  const usage = cache.anthropic(body);
+  const content =
+    reply.kind === "empty"
+      ? []
+      : reply.kind === "json" && forcedTool
+        ? [{ type: "tool_use", id: `toolu_${randomUUID().replace(/-/g, "")}`, name: forcedTool, input: reply.value }]
+        : [{ type: "text", text: answer }];
+  const stopReason = reply.kind === "refusal" ? "refusal" : finish === "length" ? "max_tokens" : reply.kind === "json" && forcedTool ? "tool_use" : "end_turn";
+  return {
+    id: `msg_${randomUUID().replace(/-/g, "")}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: { ...usage, output_tokens: outputTokens },
+  };
+}
+
+/**
+ * Prompt-cache accounting that behaves like the real services closely enough to measure caching:
+ * Anthropic caches the prefix up to the last `cache_control` mark (tools, system, messages in that
+ * order); OpenAI caches the longest prefix shared with an earlier prompt, from a minimum length
+ * in steps of 128 tokens.
+ */
+class PromptCache {
+  private readonly anthropicPrefixes = new Set<string>();
+  private readonly openaiPrompts = new Map<string, string[]>();
+
+  constructor(private readonly minTokens: number) {}
+
+  openai(model: string, prompt: string): number {
+    const earlier = this.openaiPrompts.get(model) ?? [];
+    let shared = 0;
+    for (const previous of earlier) shared = Math.max(shared, commonPrefixLength(previous, prompt));
+    earlier.push(prompt);
+    this.openaiPrompts.set(model, earlier);
+    const tokens = Math.floor(shared / 4);
+    return tokens >= this.minTokens ? Math.floor(tokens / 128) * 128 : 0;
+  }
+
+  anthropic(body: any): { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number } {
+    const segments: { text: string; marked: boolean }[] = [];
+    for (const tool of Array.isArray(body.tools) ? body.tools : []) segments.push({ text: JSON.stringify(tool), marked: Boolean(tool.cache_control) });
+    const system = typeof body.system === "string" ? [{ type: "text", text: body.system }] : Array.isArray(body.system) ? body.system : [];
+    for (const block of system) segments.push({ text: String(block.text ?? ""), marked: Boolean(block.cache_control) });
+    for (const message of Array.isArray(body.messages) ? body.messages : []) {
+      const blocks = typeof message.content === "string" ? [{ text: message.content }] : Array.isArray(message.content) ? message.content : [];
+      for (const block of blocks) segments.push({ text: String(block.text ?? JSON.stringify(block)), marked: Boolean(block.cache_control) });
+    }
+    const total = countTokens(segments.map((segment) => segment.text).join(""));
+    const lastMark = segments.map((segment) => segment.marked).lastIndexOf(true);
+    if (lastMark === -1) return { input_tokens: total, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const prefix = segments.slice(0, lastMark + 1).map((segment) => segment.text).join("");
+    const prefixTokens = countTokens(prefix);
+    const hit = this.anthropicPrefixes.has(prefix);
+    this.anthropicPrefixes.add(prefix);
+    return {
+      input_tokens: Math.max(0, total - prefixTokens),
+      cache_creation_input_tokens: hit ? 0 : prefixTokens,
+      cache_read_input_tokens: hit ? prefixTokens : 0,
+    };
+  }
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let index = 0;
+  while (index < limit && a.charCodeAt(index) === b.charCodeAt(index)) index += 1;
+  return index;
+}

@@ -1,0 +1,36 @@
+import type { Persona } from "../../src/personas/persona.js";
+import type { FakeCall, FakeHandler, FakeReply } from "./fake-llm-server.js";
+
+/** Verdicts to script: tool name → persona id → verdict (default ship). */
+export type VerdictScript = Record<string, Record<string, "ship" | "skip">>;
+
+/** Which tool and persona a review call is about, read from the prompt text. */
+export function identifyCall(call: FakeCall, personas: readonly Persona[]): { tool: string; persona: string } {
+  const tool = /^Name: (.*)$/m.exec(call.text)?.[1] ?? "?";
+  const persona = personas.find((candidate) => call.text.includes(`You are ${candidate.name}, reviewing`));
+  return { tool, persona: persona?.id ?? "?" };
+}
+
+/** A verdict answer in the persona's name, recognisable in reports. */
+export function scriptedVerdict(tool: string, persona: string, verdict: "ship" | "skip", confidence = 0.8): FakeReply {
+  return {
+    kind: "json",
+    value: {
+      verdict,
+      confidence,
+      quote: `${persona} says ${verdict} to ${tool}.`,
+      rationale: `Scripted rationale from ${persona}.`,
+      strengths: [`${tool} strength`],
+      risks: verdict === "skip" ? [`${tool} risk seen by ${persona}`] : [],
+      pricingRead: null,
+    },
+  };
+}
+
+/** A handler that answers each review call with the scripted verdict for its tool and persona. */
+export function panelHandler(script: VerdictScript, personas: readonly Persona[], confidence = 0.8): FakeHandler {
+  return (call) => {
+    const { tool, persona } = identifyCall(call, personas);
+    return scriptedVerdict(tool, persona, script[tool]?.[persona] ?? "ship", confidence);
+  };
+}
