@@ -9,8 +9,9 @@ Usage:
 
 Run 'panelist <command> --help' for a command's options.
 
-Exit codes: 0 every review succeeded; 1 some reviews failed (the report lists them);
-2 usage, configuration or input error.
+Exit codes: 0 every review succeeded; 1 some reviews failed, were not started (--max-cost)
+or some tools were skipped for bad input (the report lists them); 2 usage, configuration or
+input error, nothing called; 3 internal error.
 `;
 
 const RUN_OPTIONS = `Options:
@@ -25,7 +26,17 @@ const RUN_OPTIONS = `Options:
   --base-url <url>            server address for every provider (OpenAI-compatible servers)
   --temperature <t>           sampling temperature (provider default when unset)
   --max-output-tokens <n>     output token limit per call (default 1024)
-  --timeout <seconds>         per-call timeout (default 120)
+  --timeout <seconds>         per-call timeout; a hung call is abandoned and retried (default 120)
+  --max-retries <n>           retries of 408/409/429/5xx/529, timeouts, dropped connections (default 4)
+  --structured <mode>         auto|json_schema|json_object|tool|prompt (default auto: the
+                              strongest the endpoint accepts, falling back when it refuses)
+  --repair-attempts <n>       re-asks after an unusable or cut-off answer (default 1)
+  --max-cost <usd>            start no call that could take spending past this
+  --prices <file.json>        prices overriding the built-in table (USD per million tokens)
+  --max-description-chars <n> cut longer descriptions, with a warning (default 20000)
+  --dry-run                   list the planned calls with token and cost estimates; call nothing
+  -v, --verbose               one line per call on stderr
+  --log-json                  one JSON line per call on stderr (for scheduled jobs)
   -h, --help                  show this help
 
 Keys come from the environment or a .env file in the current folder: OPENAI_API_KEY,

@@ -5,7 +5,10 @@ import { resolveConfig } from "../config/resolve-config.js";
 import { ConfigError } from "../errors/config-error.js";
 import { PanelistError } from "../errors/panelist-error.js";
 import { redactSecrets, secretValues } from "../providers/redact-secrets.js";
+import type { CallEvent } from "../pipeline/call-event.js";
+import type { ReviewPlan } from "../pipeline/review-tools.js";
 import type { Report } from "../report/report-schema.js";
+import { formatCallEvent, formatCallEventJson } from "./format-call-event.js";
 import { COMMAND_HELP, MAIN_HELP } from "./help-text.js";
 import { FLAG_NAMES, parseCommandLine, type CommandLine } from "./parse-command-line.js";
 
@@ -68,20 +71,39 @@ async function runReviews(commandLine: CommandLine, io: CliIO, compare: boolean)
     environment: io.env,
   });
   if (modelNote) io.stderr(`${modelNote}\n`);
+  const secrets = secretValues(env);
+  // Everything printed passes through here, so no key reaches a terminal or a log file.
+  const print = (write: (text: string) => void) => (text: string) => write(redactSecrets(text, secrets));
+  const stdout = print(io.stdout);
+  const stderr = print(io.stderr);
   // Loaded on demand so that --help and usage errors do not pay for the SDKs.
-  const { reviewTools } = await import("../pipeline/review-tools.js");
-  const { report, files } = await reviewTools({
+  const { reviewTools, planReviews } = await import("../pipeline/review-tools.js");
+  const options = {
     toolFiles: commandLine.positionals,
     config,
     env,
     compare,
-    onWarning: (line) => io.stderr(`warning: ${line}\n`),
-  });
-  io.stdout(summarize(report));
-  io.stdout(`Wrote ${files.join(", ")}\n`);
-  const failures = report.tools.flatMap((tool) => tool.failures.map((failure) => `${tool.name} / ${failure.persona} / ${failure.model}: ${failure.error}`));
-  for (const failure of failures) io.stderr(`failed: ${failure}\n`);
-  return failures.length > 0 ? EXIT.someFailed : EXIT.ok;
+    onWarning: (line: string) => stderr(`warning: ${line}\n`),
+    onCall: (event: CallEvent) => {
+      if (commandLine.logJson) stderr(`${formatCallEventJson(event)}\n`);
+      else if (commandLine.verbose) stderr(`${formatCallEvent(event)}\n`);
+    },
+  };
+  if (config.dryRun) {
+    stdout(formatPlan(await planReviews(options)));
+    return EXIT.ok;
+  }
+  const { report, files } = await reviewTools(options);
+  stdout(summarize(report));
+  stdout(`Wrote ${files.join(", ")}\n`);
+  const failures = report.tools.flatMap((tool) =>
+    tool.failures.filter((failure) => failure.kind !== "budget").map((failure) => `${tool.name} / ${failure.persona} / ${failure.model}: ${failure.error}`),
+  );
+  for (const failure of failures) stderr(`failed: ${failure}\n`);
+  if (report.notStarted > 0) {
+    stderr(`stopped: ${report.notStarted} ${report.notStarted === 1 ? "review was" : "reviews were"} not started, --max-cost $${config.maxCost} reached (spent $${report.costUsd ?? "?"})\n`);
+  }
+  return failures.length > 0 || report.notStarted > 0 || report.skipped.length > 0 ? EXIT.someFailed : EXIT.ok;
 }
 
 async function listPersonas(commandLine: CommandLine, io: CliIO): Promise<number> {
@@ -93,7 +115,7 @@ async function listPersonas(commandLine: CommandLine, io: CliIO): Promise<number
   return EXIT.ok;
 }
 
-/** One line per tool, then the pick. */
+/** One line per tool, the pick, then the run's totals. */
 function summarize(report: Report): string {
   const lines = report.tools.map((tool) => {
     const pct = tool.panel.shipPct === null ? "no verdicts" : `${tool.panel.shipPct}% ship`;
@@ -101,6 +123,21 @@ function summarize(report: Report): string {
     return `${tool.name}: ${pct} (${tool.panel.split}${failed})`;
   });
   if (report.pick) lines.push(`Pick: ${report.pick.name} — ${report.pick.reason}`);
+  const reviews = report.tools.reduce((sum, tool) => sum + tool.reviews.length, 0);
+  const failed = report.tools.reduce((sum, tool) => sum + tool.failures.length, 0) - report.notStarted;
+  const cost = report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`;
+  lines.push(
+    `Reviews: ${reviews} done, ${failed} failed, ${report.notStarted} not started, ${report.skipped.length} tools skipped · ${report.usage.calls} calls · ` +
+      `${report.usage.inputTokens} input tokens (${report.usage.cachedInputTokens} cached), ${report.usage.outputTokens} output · ${cost}`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The `--dry-run` listing: one line per planned call, then the totals. */
+function formatPlan(plan: ReviewPlan): string {
+  const money = (usd: number | null): string => (usd === null ? "price unknown" : `≤ $${usd.toFixed(4)}`);
+  const lines = plan.calls.map((call) => `${call.tool} / ${call.persona} / ${call.model}: ~${call.inputTokens} input tokens, ≤ ${call.maxOutputTokens} output, ${money(call.maxCostUsd)}`);
+  lines.push(`Dry run: ${plan.calls.length} calls planned, ~${plan.inputTokens} input tokens, ≤ ${plan.maxOutputTokens} output tokens, ${money(plan.maxCostUsd)}; nothing was called.`);
   return `${lines.join("\n")}\n`;
 }
 

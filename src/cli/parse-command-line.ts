@@ -8,6 +8,10 @@ export interface CommandLine {
   positionals: string[];
   help: boolean;
   version: boolean;
+  /** `--verbose`: one line per call on stderr. */
+  verbose: boolean;
+  /** `--log-json`: one JSON line per call on stderr. */
+  logJson: boolean;
   /** Run settings given as flags, keyed by setting. */
   flags: Partial<Record<RunConfigKey, unknown>>;
 }
@@ -24,6 +28,13 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   temperature: "--temperature",
   maxOutputTokens: "--max-output-tokens",
   timeoutSeconds: "--timeout",
+  maxRetries: "--max-retries",
+  structured: "--structured",
+  repairAttempts: "--repair-attempts",
+  maxCost: "--max-cost",
+  prices: "--prices",
+  maxDescriptionChars: "--max-description-chars",
+  dryRun: "--dry-run",
 };
 
 const OPTIONS = {
@@ -37,6 +48,15 @@ const OPTIONS = {
   temperature: { type: "string" },
   "max-output-tokens": { type: "string" },
   timeout: { type: "string" },
+  "max-retries": { type: "string" },
+  structured: { type: "string" },
+  "repair-attempts": { type: "string" },
+  "max-cost": { type: "string" },
+  prices: { type: "string" },
+  "max-description-chars": { type: "string" },
+  "dry-run": { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+  "log-json": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -64,6 +84,21 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     temperature: values.temperature,
     maxOutputTokens: values["max-output-tokens"],
     timeoutSeconds: values.timeout,
+    maxRetries: values["max-retries"],
+    structured: values.structured,
+    repairAttempts: values["repair-attempts"],
+    maxCost: values["max-cost"],
+    prices: values.prices,
+    maxDescriptionChars: values["max-description-chars"],
+    dryRun: values["dry-run"],
   };
-  return { command, positionals: rest, help: values.help ?? false, version: values.version ?? false, flags };
+  return {
+    command,
+    positionals: rest,
+    help: values.help ?? false,
+    version: values.version ?? false,
+    verbose: values.verbose ?? false,
+    logJson: values["log-json"] ?? false,
+    flags,
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { STRUCTURED_SETTINGS } from "../pipeline/structured-modes.js";
 import { REPORT_FORMATS } from "../report/write-report-files.js";
 
 const list = (item: z.ZodType<string>) =>
@@ -30,8 +31,24 @@ export const runConfigSchema = z.object({
   temperature: z.coerce.number().min(0).max(2).optional(),
   /** Output token limit per call. Default 1024. */
   maxOutputTokens: z.coerce.number().int().min(64).max(32_768).default(1024),
-  /** Per-call timeout in seconds. Default 120. */
+  /** Per-call timeout in seconds; a call that hangs longer is abandoned and retried. Default 120. */
   timeoutSeconds: z.coerce.number().positive().max(3600).default(120),
+  /** Retries of a failed call (429, 5xx, timeouts, connection errors). Default 4. */
+  maxRetries: z.coerce.number().int().min(0).max(20).default(4),
+  /** Structured-output mode; `auto` tries the strongest and falls back. Default auto. */
+  structured: z.enum(STRUCTURED_SETTINGS).default("auto"),
+  /** Re-asks after an unusable or cut-off answer. Default 1. */
+  repairAttempts: z.coerce.number().int().min(0).max(5).default(1),
+  /** Spending limit in USD: no call starts that could pass it. */
+  maxCost: z.coerce.number().positive().optional(),
+  /** A JSON file of prices overriding the built-in table: {"provider:model": {input, cachedInput, output}}. */
+  prices: z.string().optional(),
+  /** Longer descriptions are cut to this many characters, with a warning. Default 20,000. */
+  maxDescriptionChars: z.coerce.number().int().min(200).max(1_000_000).default(20_000),
+  /** Plan the calls and estimate cost; call nothing. */
+  dryRun: z
+    .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
+    .default(false),
 });
 
 /** A validated run configuration. */
@@ -52,4 +69,11 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   temperature: "PANELIST_TEMPERATURE",
   maxOutputTokens: "PANELIST_MAX_OUTPUT_TOKENS",
   timeoutSeconds: "PANELIST_TIMEOUT",
+  maxRetries: "PANELIST_MAX_RETRIES",
+  structured: "PANELIST_STRUCTURED",
+  repairAttempts: "PANELIST_REPAIR_ATTEMPTS",
+  maxCost: "PANELIST_MAX_COST",
+  prices: "PANELIST_PRICES",
+  maxDescriptionChars: "PANELIST_MAX_DESCRIPTION_CHARS",
+  dryRun: "PANELIST_DRY_RUN",
 };

@@ -39,6 +39,8 @@ export async function callWithRetries(
     options.onAttempt?.({ attempt, result, ...(delay === undefined ? {} : { retryInMs: delay }) });
     if (delay === undefined) return { result, attempts: attempt };
     await sleep(delay, options.signal);
+    // Aborted while waiting: report the failure we have rather than start another call.
+    if (options.signal?.aborted) return { result, attempts: attempt };
   }
 }
 

@@ -1,17 +1,25 @@
 import type { RunConfig } from "../config/run-config.js";
+import { Budget, estimateTokens } from "../cost/budget.js";
+import { loadPrices } from "../cost/load-prices.js";
+import { costOf, findPrice, type PriceTable } from "../cost/price-table.js";
+import { ConfigError } from "../errors/config-error.js";
 import { loadPersonas, BUILT_IN_PERSONAS_DIR } from "../personas/load-personas.js";
-import { loadPromptTemplates } from "../prompts/prompt-templates.js";
+import type { Persona } from "../personas/persona.js";
+import { loadPromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
 import { createProvider } from "../providers/create-provider.js";
 import { parseModelSpec } from "../providers/model-spec.js";
-import { providerLabel } from "../providers/provider.js";
+import { providerLabel, type Provider } from "../providers/provider.js";
+import { secretValues } from "../providers/redact-secrets.js";
 import { buildReport } from "../report/build-report.js";
-import type { Report } from "../report/report-schema.js";
+import type { Report, SkippedTool } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
-import { loadToolFile } from "../tools/load-tool-file.js";
 import type { Tool } from "../tools/tool.js";
-import { ConfigError } from "../errors/config-error.js";
 import { verdictJsonSchema } from "../verdict/verdict-schema.js";
-import { runPanel, type PanelRunOptions } from "./run-panel.js";
+import type { CallEvent } from "./call-event.js";
+import { loadTools } from "./load-tools.js";
+import { planJobs, runPanel, type PanelRunOptions } from "./run-panel.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
+import { StructuredModes } from "./structured-modes.js";
 
 /** What a review or comparison needs. */
 export interface ReviewToolsOptions {
@@ -22,10 +30,18 @@ export interface ReviewToolsOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Head-to-head: requires two or more tools and adds the pick. */
   compare: boolean;
-  /** Called with each warning line (unknown keys and the like). */
+  /** Called with each warning line (unknown keys, cut descriptions, skipped tools). */
   onWarning?: (line: string) => void;
+  /** Called after every provider call attempt. */
+  onCall?: (event: CallEvent) => void;
   /** Called as each review finishes. */
   onOutcome?: PanelRunOptions["onOutcome"];
+  /** Aborts calls in flight. */
+  signal?: AbortSignal;
+  /** Backoff jitter source; tests fix it. */
+  random?: () => number;
+  /** Backoff timing; `maxRetries` comes from the config. Defaults: 0.5 s doubling to 30 s. */
+  retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
 }
 
 /** The finished report and the files written. */
@@ -34,15 +50,113 @@ export interface ReviewToolsResult {
   files: string[];
 }
 
+/** One planned call of a dry run. */
+export interface PlannedCall {
+  tool: string;
+  persona: string;
+  model: string;
+  /** Estimated prompt tokens. */
+  inputTokens: number;
+  /** Upper bound: the output token limit. */
+  maxOutputTokens: number;
+  /** Upper-bound cost in USD; null for a model with no known price. */
+  maxCostUsd: number | null;
+}
+
+/** A dry run's plan: every call, and the totals. */
+export interface ReviewPlan {
+  calls: PlannedCall[];
+  inputTokens: number;
+  maxOutputTokens: number;
+  /** Null when any model's price is unknown. */
+  maxCostUsd: number | null;
+  skipped: SkippedTool[];
+}
+
+interface Prepared {
+  tools: Tool[];
+  skipped: SkippedTool[];
+  personas: Persona[];
+  providers: Provider[];
+  templates: PromptTemplates;
+  prices: PriceTable;
+}
+
 /**
  * Loads tools and personas, runs the panel and writes the reports: the library form of
- * `panelist review` and `panelist compare`. Bad input or configuration throws before any call is
- * made; failed reviews are recorded in the report, not thrown.
+ * `panelist review` and `panelist compare`. Bad configuration throws before any call is made; a
+ * bad tool is left out and listed under `skipped` unless too few tools remain; failed reviews are
+ * recorded in the report, not thrown.
  */
 export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewToolsResult> {
   const { config } = options;
-  const tools = await loadTools(options.toolFiles, options.onWarning);
-  if (options.compare && tools.length < 2) throw new ConfigError("compare", `needs at least two tools, got ${tools.length}`);
+  const prepared = await prepare(options);
+  const budget = new Budget(config.maxCost);
+  const results = await runPanel({
+    tools: prepared.tools,
+    personas: prepared.personas,
+    providers: prepared.providers,
+    templates: prepared.templates,
+    concurrency: config.concurrency,
+    schema: verdictJsonSchema(),
+    maxOutputTokens: config.maxOutputTokens,
+    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, maxRetries: config.maxRetries },
+    timeoutMs: config.timeoutSeconds * 1000,
+    repairAttempts: config.repairAttempts,
+    modes: new StructuredModes(config.structured),
+    budget,
+    prices: prepared.prices,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+  });
+  const report = buildReport({
+    results,
+    personas: prepared.personas,
+    models: prepared.providers.map(providerLabel),
+    compare: options.compare,
+    skipped: prepared.skipped,
+  });
+  const files = await writeReportFiles(report, config.out, config.formats, { secrets: secretValues(options.env) });
+  return { report, files };
+}
+
+/** Plans the calls of a run and estimates tokens and cost, calling nothing (`--dry-run`). */
+export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPlan> {
+  const prepared = await prepare(options);
+  const calls = planJobs(prepared).map((job): PlannedCall => {
+    const model = providerLabel(job.provider);
+    const inputTokens = estimateTokens(job.prompt.system + job.prompt.dossier + job.prompt.instructions);
+    const price = findPrice(model, prepared.prices);
+    const usage = { inputTokens, cachedInputTokens: 0, outputTokens: options.config.maxOutputTokens };
+    return { tool: job.tool.name, persona: job.persona.id, model, inputTokens, maxOutputTokens: usage.outputTokens, maxCostUsd: price ? costOf(usage, price) : null };
+  });
+  const costs = calls.map((call) => call.maxCostUsd);
+  return {
+    calls,
+    inputTokens: calls.reduce((sum, call) => sum + call.inputTokens, 0),
+    maxOutputTokens: calls.reduce((sum, call) => sum + call.maxOutputTokens, 0),
+    maxCostUsd: costs.includes(null) ? null : (costs as number[]).reduce((sum, cost) => sum + cost, 0),
+    skipped: prepared.skipped,
+  };
+}
+
+/** Everything before the first call: all input and configuration checked. */
+async function prepare(options: ReviewToolsOptions): Promise<Prepared> {
+  const { config } = options;
+  const loaded = await loadTools(options.toolFiles, {
+    maxDescriptionChars: config.maxDescriptionChars,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
+  const needed = options.compare ? 2 : 1;
+  if (loaded.tools.length < needed) {
+    // Too few good tools to do what was asked: the first problem is the answer.
+    if (loaded.errors[0]) throw loaded.errors[0];
+    throw new ConfigError(options.compare ? "compare" : "review", options.compare ? `needs at least two tools, got ${loaded.tools.length}` : "give at least one tool file");
+  }
+  for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
   const providers = config.models.map((spec) =>
     createProvider(parseModelSpec(spec), {
       env: options.env,
@@ -50,34 +164,16 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
       ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     }),
   );
-  const [personas, templates] = await Promise.all([
+  const [personas, templates, prices] = await Promise.all([
     loadPersonas(config.personasDir ?? BUILT_IN_PERSONAS_DIR, config.personas),
     loadPromptTemplates(),
+    loadPrices(config.prices),
   ]);
-  const results = await runPanel({
-    tools,
-    personas,
-    providers,
-    templates,
-    concurrency: config.concurrency,
-    schema: verdictJsonSchema(),
-    maxOutputTokens: config.maxOutputTokens,
-    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
-    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
-  });
-  const report = buildReport({ results, personas, models: providers.map(providerLabel), compare: options.compare });
-  const files = await writeReportFiles(report, config.out, config.formats);
-  return { report, files };
-}
-
-/** Loads every tool file in order; the first bad file throws an InputError naming it. */
-export async function loadTools(files: readonly string[], onWarning?: (line: string) => void): Promise<Tool[]> {
-  const tools: Tool[] = [];
-  for (const file of files) {
-    const loaded = await loadToolFile(file);
-    loaded.warnings.forEach((warning) => onWarning?.(warning));
-    tools.push(...loaded.tools);
+  if (config.maxCost !== undefined) {
+    const unpriced = providers.map(providerLabel).filter((label) => findPrice(label, prices) === undefined);
+    if (unpriced.length > 0) {
+      throw new ConfigError("--max-cost", `no price is known for ${unpriced.join(", ")}, so spending cannot be capped; add it with --prices`);
+    }
   }
-  if (tools.length === 0) throw new ConfigError("tool files", "give at least one tool file");
-  return tools;
+  return { tools: loaded.tools, skipped: loaded.skipped, personas, providers, templates, prices };
 }

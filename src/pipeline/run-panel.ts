@@ -1,18 +1,16 @@
 import pLimit from "p-limit";
 import type { Persona } from "../personas/persona.js";
 import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
-import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import type { Provider } from "../providers/provider.js";
 import type { Review, ReviewFailure } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
-import { runReviewJob, type CallSettings, type ReviewJob, type ReviewOutcome } from "./run-review-job.js";
+import { runReviewJob, type JobContext, type ReviewJob, type ReviewOutcome } from "./run-review-job.js";
 
 /** What a panel run needs. */
-export interface PanelRunOptions extends CallSettings {
+export interface PanelRunOptions extends JobContext {
   tools: readonly Tool[];
   personas: readonly Persona[];
   providers: readonly Provider[];
-  templates: PromptTemplates;
   /** How many calls may be in flight at once. */
   concurrency: number;
   /** Called as each review finishes, in completion order. */
@@ -26,6 +24,15 @@ export interface ToolResult {
   failures: ReviewFailure[];
 }
 
+/** Every (tool × persona × model) job, tool by tool, then persona, then model. */
+export function planJobs(options: Pick<PanelRunOptions, "tools" | "personas" | "providers" | "templates">): ReviewJob[] {
+  return options.tools.flatMap((tool) =>
+    options.personas.flatMap((persona) =>
+      options.providers.map((provider): ReviewJob => ({ tool, persona, provider, prompt: buildReviewPrompt(options.templates, tool, persona) })),
+    ),
+  );
+}
+
 /**
  * Runs every (tool × persona × model) review concurrently, at most `concurrency` at a time. A
  * failed review is recorded, never thrown, so one bad answer costs one review and not the run.
@@ -35,11 +42,7 @@ export async function runPanel(options: PanelRunOptions): Promise<ToolResult[]> 
     throw new TypeError(`Expected \`concurrency\` to be a whole number from 1 and up, got ${options.concurrency}`);
   }
   const limit = pLimit(options.concurrency);
-  const jobs = options.tools.flatMap((tool) =>
-    options.personas.flatMap((persona) =>
-      options.providers.map((provider): ReviewJob => ({ tool, persona, provider, prompt: buildReviewPrompt(options.templates, tool, persona) })),
-    ),
-  );
+  const jobs = planJobs(options);
   const outcomes = await Promise.all(
     jobs.map((job) =>
       limit(async () => {

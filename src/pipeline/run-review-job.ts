@@ -1,10 +1,18 @@
+import { costOf, findPrice, type PriceTable } from "../cost/price-table.js";
+import type { Budget } from "../cost/budget.js";
+import { estimateTokens } from "../cost/budget.js";
 import type { Persona } from "../personas/persona.js";
 import type { ReviewPrompt } from "../prompts/build-review-prompt.js";
-import { providerLabel, type Provider } from "../providers/provider.js";
+import type { PromptTemplates } from "../prompts/prompt-templates.js";
+import { providerLabel, type GenerateRequest, type Provider, type TokenUsage } from "../providers/provider.js";
 import type { Review, ReviewFailure } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
 import { parseVerdict } from "../verdict/parse-verdict.js";
 import { VERDICT_SCHEMA_NAME, type JsonSchema } from "../verdict/verdict-schema.js";
+import type { CallEvent } from "./call-event.js";
+import { callWithRetries } from "./call-with-retries.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import { rejectsStructuredMode, type StructuredModes } from "./structured-modes.js";
 
 /** One (tool, persona, model) review to run. */
 export interface ReviewJob {
@@ -22,48 +30,143 @@ export interface CallSettings {
   seed?: number;
 }
 
+/** Everything a job needs besides the job itself; shared by all jobs of a run. */
+export interface JobContext extends CallSettings {
+  templates: PromptTemplates;
+  retry: RetryPolicy;
+  /** Per-attempt timeout in milliseconds. */
+  timeoutMs: number;
+  /** Re-asks after an unusable or cut-off answer. */
+  repairAttempts: number;
+  modes: StructuredModes;
+  budget: Budget;
+  prices: PriceTable;
+  /** Aborts calls in flight. */
+  signal?: AbortSignal;
+  /** Jitter source for backoff (tests make it fixed). */
+  random?: () => number;
+  onCall?: (event: CallEvent) => void;
+}
+
 /** The outcome of one job: a review or a failure, never an exception. */
 export type ReviewOutcome = { ok: true; review: Review } | { ok: false; failure: ReviewFailure };
 
-/** Runs one review: one provider call, then the answer parsed into a verdict. */
-export async function runReviewJob(job: ReviewJob, settings: CallSettings): Promise<ReviewOutcome> {
+const ZERO_USAGE: TokenUsage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+
+/**
+ * Runs one review: reserves its budget, calls the provider (retrying what is worth retrying,
+ * stepping down structured-output modes a server rejects), parses the answer, and re-asks once
+ * with the problem when the answer is unusable or cut off.
+ */
+export async function runReviewJob(job: ReviewJob, context: JobContext): Promise<ReviewOutcome> {
   const model = providerLabel(job.provider);
   const persona = job.persona.id;
-  const result = await job.provider.generate({
-    ...job.prompt,
-    schema: settings.schema,
-    schemaName: VERDICT_SCHEMA_NAME,
-    maxOutputTokens: settings.maxOutputTokens,
-    ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
-    ...(settings.seed === undefined ? {} : { seed: settings.seed }),
-  });
-  if (!result.ok) {
-    const { error } = result;
-    return {
-      ok: false,
-      failure: { persona, model, error: error.message, kind: error.kind, ...(error.kind === "refusal" && error.responseBody ? { rawText: error.responseBody } : {}) },
-    };
+  const price = findPrice(model, context.prices);
+  const estimate = price ? costOf(estimateUsage(job, context), price) : 0;
+  const reservation = context.budget.tryReserve(estimate);
+  if (!reservation) {
+    return { ok: false, failure: { persona, model, kind: "budget", error: `not started: --max-cost of $${context.budget.limitUsd} would be exceeded`, attempts: 0, usage: ZERO_USAGE, costUsd: 0 } };
   }
-  if (result.finishReason.normalized === "length") {
-    return {
-      ok: false,
-      failure: { persona, model, error: `answer cut off at the ${settings.maxOutputTokens}-token limit`, kind: "truncated", rawText: result.text },
-    };
-  }
-  const parsed = parseVerdict(result.text);
-  if (!parsed.ok) {
-    return { ok: false, failure: { persona, model, error: `unusable answer: ${parsed.reason}`, kind: "parse", rawText: result.text } };
-  }
-  return {
-    ok: true,
-    review: {
-      persona,
-      model,
-      ...parsed.verdict,
-      usage: result.usage,
-      latencyMs: result.latencyMs,
-      responseModel: result.responseModel,
-      finishReason: result.finishReason.raw,
-    },
+  let usage = ZERO_USAGE;
+  let attempts = 0;
+  const finish = (outcome: ReviewOutcome): ReviewOutcome => {
+    context.budget.settle(reservation, price ? costOf(usage, price) : null);
+    return outcome;
   };
+  const fail = (kind: string, error: string, rawText?: string): ReviewOutcome =>
+    finish({ ok: false, failure: { persona, model, kind, error, attempts, usage, costUsd: price ? round(costOf(usage, price)) : null, ...(rawText === undefined ? {} : { rawText }) } });
+
+  let mode = context.modes.modeFor(job.provider);
+  let followUp: GenerateRequest["followUp"];
+  let repairsLeft = context.repairAttempts;
+  for (;;) {
+    const phase = followUp ? "repair" : "review";
+    const request: Omit<GenerateRequest, "signal"> = {
+      ...job.prompt,
+      schema: context.schema,
+      schemaName: VERDICT_SCHEMA_NAME,
+      mode,
+      maxOutputTokens: context.maxOutputTokens,
+      ...(context.temperature === undefined ? {} : { temperature: context.temperature }),
+      ...(context.seed === undefined ? {} : { seed: context.seed }),
+      ...(followUp ? { followUp } : {}),
+    };
+    const { result, attempts: used } = await callWithRetries(job.provider, request, {
+      policy: context.retry,
+      timeoutMs: context.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+      ...(context.random ? { random: context.random } : {}),
+      onAttempt: (event) => {
+        const fallback = !event.result.ok && rejectsStructuredMode(event.result.error) && context.modes.hasFallback(job.provider, mode);
+        context.onCall?.({
+          tool: job.tool.name,
+          persona,
+          model,
+          attempt: event.attempt,
+          phase,
+          mode,
+          latencyMs: event.result.latencyMs,
+          ...(event.result.ok
+            ? { status: "ok" as const, usage: event.result.usage }
+            : {
+                status: event.retryInMs !== undefined ? ("retry" as const) : fallback ? ("fallback" as const) : ("failed" as const),
+                errorKind: event.result.error.kind,
+                error: event.result.error.message,
+                ...(event.result.error.status === undefined ? {} : { httpStatus: event.result.error.status }),
+                ...(event.retryInMs === undefined ? {} : { retryInMs: event.retryInMs }),
+              }),
+        });
+      },
+    });
+    attempts += used;
+    if (!result.ok) {
+      const next = rejectsStructuredMode(result.error) ? context.modes.fallBack(job.provider, mode) : undefined;
+      if (next !== undefined) {
+        mode = next;
+        continue;
+      }
+      const { error } = result;
+      return fail(error.kind, error.message, error.kind === "refusal" ? error.responseBody : undefined);
+    }
+    usage = addUsage(usage, result.usage);
+    const truncated = result.finishReason.normalized === "length";
+    const parsed = truncated ? undefined : parseVerdict(result.text);
+    if (parsed?.ok) {
+      return finish({
+        ok: true,
+        review: {
+          persona,
+          model,
+          ...parsed.verdict,
+          usage,
+          latencyMs: result.latencyMs,
+          responseModel: result.responseModel,
+          finishReason: result.finishReason.raw,
+          attempts,
+          costUsd: price ? round(costOf(usage, price)) : null,
+          ...(parsed.repairs.length > 0 ? { repairs: parsed.repairs } : {}),
+          ...(phase === "repair" ? { reasked: true } : {}),
+        },
+      });
+    }
+    const problem = truncated ? `the answer was cut off at the ${context.maxOutputTokens}-token limit` : `unusable answer: ${parsed!.ok ? "" : parsed!.reason}`;
+    if (repairsLeft <= 0) return fail(truncated ? "truncated" : "parse", problem, result.text);
+    repairsLeft -= 1;
+    followUp = { answer: result.text, correction: context.templates.render("repair", { problem }) };
+  }
+}
+
+/** An upper bound on a call's usage: the prompt by estimate, the full output limit. */
+function estimateUsage(job: ReviewJob, context: JobContext): TokenUsage {
+  const { system, dossier, instructions } = job.prompt;
+  return { inputTokens: estimateTokens(system + dossier + instructions), cachedInputTokens: 0, outputTokens: context.maxOutputTokens };
+}
+
+function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return { inputTokens: a.inputTokens + b.inputTokens, cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens, outputTokens: a.outputTokens + b.outputTokens };
+}
+
+/** Costs are kept to a millionth of a dollar: finer is noise. */
+function round(usd: number): number {
+  return Math.round(usd * 1_000_000) / 1_000_000;
 }

@@ -60,7 +60,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           };
         }
         if (text.trim() === "") {
-          return { ok: false, error: new ProviderError("empty answer", { ...context, kind: "empty", retryable: true }), latencyMs: elapsed() };
+          return { ok: false, error: new ProviderError("empty answer", { ...context, kind: "empty", retryable: false }), latencyMs: elapsed() };
         }
         return { ok: true, text, usage, finishReason, latencyMs: elapsed(), responseModel: message.model ?? options.model };
       } catch (error) {

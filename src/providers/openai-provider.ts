@@ -60,7 +60,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         }
         const text = message?.content ?? "";
         if (text.trim() === "") {
-          return failure(new ProviderError("empty answer", { ...context, kind: "empty", retryable: true }), elapsed());
+          return failure(new ProviderError("empty answer", { ...context, kind: "empty", retryable: false }), elapsed());
         }
         return {
           ok: true,

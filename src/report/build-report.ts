@@ -1,7 +1,7 @@
 import { meanShipConfidence, pickWinner, summarizePanel } from "../panel/panel-math.js";
 import type { Persona } from "../personas/persona.js";
 import type { ToolResult } from "../pipeline/run-panel.js";
-import type { Report, ToolReport, Usage } from "./report-schema.js";
+import type { Report, SkippedTool, ToolReport, Usage } from "./report-schema.js";
 
 /** What a report is built from. */
 export interface BuildReportInput {
@@ -16,6 +16,8 @@ export interface BuildReportInput {
   title?: string;
   /** ISO timestamp; defaults to now. */
   generatedAt?: string;
+  /** Tools left out for bad input. */
+  skipped?: readonly SkippedTool[];
 }
 
 /** Assembles report.json from the results of a panel run: panel math, the pick and usage totals. */
@@ -31,7 +33,8 @@ export function buildReport(input: BuildReportInput): Report {
         })),
       )
     : undefined;
-  const reviews = tools.flatMap((tool) => tool.reviews);
+  const calls = tools.flatMap((tool) => [...tool.reviews, ...tool.failures]);
+  const costs = calls.filter((call) => call.attempts > 0).map((call) => call.costUsd);
   return {
     schemaVersion: 1,
     title: input.title ?? defaultTitle(tools.map((tool) => tool.name), input.compare),
@@ -40,7 +43,10 @@ export function buildReport(input: BuildReportInput): Report {
     personas: input.personas.map((persona) => ({ id: persona.id, name: persona.name })),
     tools,
     ...(pick ? { pick } : {}),
-    usage: { ...sumUsage(reviews.map((review) => review.usage)), calls: reviews.length + tools.reduce((sum, tool) => sum + tool.failures.length, 0) },
+    usage: { ...sumUsage(calls.map((call) => call.usage)), calls: calls.reduce((sum, call) => sum + call.attempts, 0) },
+    costUsd: costs.includes(null) ? null : Math.round((costs as number[]).reduce((sum, cost) => sum + cost, 0) * 1_000_000) / 1_000_000,
+    notStarted: tools.reduce((sum, tool) => sum + tool.failures.filter((failure) => failure.kind === "budget").length, 0),
+    skipped: [...(input.skipped ?? [])],
   };
 }
 

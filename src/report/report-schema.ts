@@ -25,6 +25,14 @@ export const reviewSchema = z.object({
   responseModel: z.string(),
   /** The vendor's finish reason. */
   finishReason: z.string(),
+  /** HTTP calls it took, retries and repair re-asks included. */
+  attempts: z.number().int().min(1),
+  /** USD at list price; null for a model with no known price. */
+  costUsd: z.number().min(0).nullable(),
+  /** What the parser had to repair in the answer (e.g. "code fence"); absent when it was clean. */
+  repairs: z.array(z.string()).optional(),
+  /** True when the verdict came from a re-ask after an unusable first answer. */
+  reasked: z.literal(true).optional(),
 });
 
 /** A review that did not come back. */
@@ -33,10 +41,24 @@ export const failureSchema = z.object({
   model: z.string(),
   /** One line: what failed. */
   error: z.string(),
-  /** `http`, `connection`, `timeout`, `refusal`, `empty`, `parse`, `truncated`. */
+  /** `http`, `connection`, `timeout`, `refusal`, `empty`, `parse`, `truncated`, `budget` (not started). */
   kind: z.string(),
   /** The model's answer when one arrived but could not be used. */
   rawText: z.string().optional(),
+  /** HTTP calls made before giving up (0 when not started). */
+  attempts: z.number().int().min(0),
+  /** Tokens of the answers that did come back (unusable ones cost tokens too). */
+  usage: usageSchema,
+  /** USD spent on it anyway (answers that came back unusable); null for an unknown price. */
+  costUsd: z.number().min(0).nullable(),
+});
+
+/** A tool that was not reviewed because its input was bad. */
+export const skippedToolSchema = z.object({
+  file: z.string(),
+  line: z.number().int().optional(),
+  /** One line: `file:line: field: problem`. */
+  error: z.string(),
 });
 
 /** Panel math for one tool. */
@@ -72,7 +94,14 @@ export const reportSchema = z.object({
   personas: z.array(z.object({ id: z.string(), name: z.string() })),
   tools: z.array(toolReportSchema),
   pick: z.object({ name: z.string(), reason: z.string() }).optional(),
+  /** Totals over every call of the run; `calls` counts HTTP calls, retries included. */
   usage: usageSchema.extend({ calls: z.number().int().min(0) }),
+  /** Total USD at list price, failed calls included; null when any model's price is unknown. */
+  costUsd: z.number().min(0).nullable(),
+  /** Reviews not started because --max-cost would have been exceeded. */
+  notStarted: z.number().int().min(0),
+  /** Tools left out because their input was bad. */
+  skipped: z.array(skippedToolSchema),
 });
 
 /** report.json. */
@@ -83,5 +112,7 @@ export type ToolReport = z.infer<typeof toolReportSchema>;
 export type Review = z.infer<typeof reviewSchema>;
 /** One failed review in report.json. */
 export type ReviewFailure = z.infer<typeof failureSchema>;
+/** A tool left out for bad input. */
+export type SkippedTool = z.infer<typeof skippedToolSchema>;
 /** Token counts in report.json. */
 export type Usage = z.infer<typeof usageSchema>;

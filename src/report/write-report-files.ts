@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { redactSecrets } from "../providers/redact-secrets.js";
 import type { Report } from "./report-schema.js";
 import { renderMarkdown } from "./render-markdown.js";
 
@@ -14,17 +15,29 @@ const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
   json: (report) => `${JSON.stringify(report, null, 2)}\n`,
 };
 
+/** Options of {@link writeReportFiles}. */
+export interface WriteReportOptions {
+  /** File name without extension. Default `report`. */
+  baseName?: string;
+  /**
+   * Values that must never reach disk (the run's API keys). A model or server can echo a key back
+   * in an answer or an error, so every file is redacted as it is written.
+   */
+  secrets?: readonly string[];
+}
+
 /**
  * Writes `report.<format>` for each format into `directory` (created if missing) and returns the
  * paths. Each file is written to a temporary name and renamed, so a reader never sees half a report.
  */
-export async function writeReportFiles(report: Report, directory: string, formats: readonly ReportFormat[], baseName = "report"): Promise<string[]> {
+export async function writeReportFiles(report: Report, directory: string, formats: readonly ReportFormat[], options: WriteReportOptions = {}): Promise<string[]> {
+  const baseName = options.baseName ?? "report";
   await mkdir(directory, { recursive: true });
   const paths: string[] = [];
   for (const format of formats) {
     const path = join(directory, `${baseName}.${format}`);
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, RENDERERS[format](report), "utf8");
+    await writeFile(temporary, redactSecrets(RENDERERS[format](report), options.secrets), "utf8");
     await rename(temporary, path);
     paths.push(path);
   }

@@ -11,12 +11,17 @@ export interface LoadedToolFile {
   tools: Tool[];
   /** One line each, `file:line: message`. */
   warnings: string[];
+  /**
+   * Records that could not be used in a file of several (JSON Lines, a JSON array): one bad line
+   * does not cost the others. A file that is one tool throws instead.
+   */
+  errors: InputError[];
 }
 
 /**
  * Reads a tool file: Markdown with YAML front matter (`.md`), one JSON object or an array of them
- * (`.json`), or JSON Lines (`.jsonl`). Throws {@link InputError} naming the file, line and field
- * of the first problem.
+ * (`.json`), or JSON Lines (`.jsonl`). A file that cannot be read at all, or a one-tool file with a
+ * problem, throws {@link InputError} naming the file, line and field.
  */
 export async function loadToolFile(file: string): Promise<LoadedToolFile> {
   let text: string;
@@ -71,30 +76,44 @@ function parseJson(file: string, text: string): LoadedToolFile {
   const parsed = parseLocated(text);
   if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid JSON: ${parsed.problem.message}`);
   const { document } = parsed;
-  const records = Array.isArray(document.data) ? document.data : [document.data];
-  return toLoaded(
-    records.map((record, index) => {
-      const prefix = Array.isArray(document.data) ? [index] : [];
-      return validateRecord(file, record, (path) => document.lineOf([...prefix, ...path]), 1);
-    }),
-  );
+  if (!Array.isArray(document.data)) return toLoaded([validateRecord(file, document.data, document.lineOf, 1)]);
+  const records = document.data as unknown[];
+  return collect(records.map((record, index) => () => validateRecord(file, record, (path) => document.lineOf([index, ...path]), document.lineOf([index]) ?? 1)));
 }
 
 function parseJsonLines(file: string, text: string): LoadedToolFile {
-  const results: ValidatedRecord[] = [];
-  text.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
+  const readers = text.split("\n").flatMap((line, index) => {
+    if (line.trim() === "") return [];
     const lineNumber = index + 1;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch (error) {
-      throw new InputError({ file, line: lineNumber }, `invalid JSON: ${(error as Error).message}`);
-    }
-    results.push(validateRecord(file, data, () => lineNumber, lineNumber));
+    return [
+      (): ValidatedRecord => {
+        let data: unknown;
+        try {
+          data = JSON.parse(line);
+        } catch (error) {
+          throw new InputError({ file, line: lineNumber }, `invalid JSON: ${(error as Error).message}`);
+        }
+        return validateRecord(file, data, () => lineNumber, lineNumber);
+      },
+    ];
   });
-  if (results.length === 0) throw new InputError({ file }, "no tools in file");
-  return toLoaded(results);
+  if (readers.length === 0) throw new InputError({ file }, "no tools in file");
+  return collect(readers);
+}
+
+/** Runs each record's reader, keeping the good records and the errors of the bad ones. */
+function collect(readers: (() => ValidatedRecord)[]): LoadedToolFile {
+  const records: ValidatedRecord[] = [];
+  const errors: InputError[] = [];
+  for (const read of readers) {
+    try {
+      records.push(read());
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      errors.push(error);
+    }
+  }
+  return { ...toLoaded(records), errors };
 }
 
 interface ValidatedRecord {
@@ -122,12 +141,13 @@ function validateRecord(
     .filter((key) => !TOOL_KEYS.includes(key))
     .map((key) => `${file}:${lineOf([key]) ?? recordLine}: ${key}: unknown key, ignored`);
   const { community, ...rest } = result.data;
-  const tool = dropUndefined({ ...rest, community: community ?? null, source: { file, line: lineOf([]) ?? recordLine } });
+  const source = dropUndefined({ file, line: lineOf([]) ?? recordLine, descriptionLine: lineOf(["description"]) });
+  const tool = dropUndefined({ ...rest, community: community ?? null, source });
   return { tool: tool as Tool, warnings };
 }
 
 function toLoaded(records: ValidatedRecord[]): LoadedToolFile {
-  return { tools: records.map((record) => record.tool), warnings: records.flatMap((record) => record.warnings) };
+  return { tools: records.map((record) => record.tool), warnings: records.flatMap((record) => record.warnings), errors: [] };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

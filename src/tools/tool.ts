@@ -42,6 +42,6 @@ export interface Tool {
   community: CommunityVote | null;
   /** The description (the body of a Markdown tool file). */
   description: string;
-  /** Where the tool was read from. */
-  source: { file: string; line?: number };
+  /** Where the tool was read from: the file, the record's first line and its description's line. */
+  source: { file: string; line?: number; descriptionLine?: number };
 }

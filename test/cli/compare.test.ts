@@ -165,7 +165,9 @@ describe("panelist compare, end to end through the real SDKs", () => {
     const report = await readReport(out);
     const claw = report.tools[0]!;
     expect(claw.panel).toMatchObject({ shipPct: 100, ship: 3, skip: 0, failed: 1 });
-    expect(claw.failures).toEqual([{ persona: "futurist", model: "openai:m", kind: "http", error: expect.stringContaining("HTTP 400") }]);
+    expect(claw.failures).toEqual([
+      expect.objectContaining({ persona: "futurist", model: "openai:m", kind: "http", attempts: 1, error: expect.stringContaining("HTTP 400") }),
+    ]);
     expect(report.tools[1]!.reviews).toHaveLength(4);
   });
 

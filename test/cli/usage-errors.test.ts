@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { startFakeLlmServer } from "../support/fake-llm-server.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
 
 const CLAW = "fixtures/tools/claw-code.md";
@@ -13,7 +14,6 @@ describe("usage, configuration and input errors exit 2 with one line naming the 
     { file: "fixtures/bad-tools/unclosed-front-matter.md", message: /^panelist: fixtures\/bad-tools\/unclosed-front-matter\.md:1: front matter is not closed/ },
     { file: "fixtures/bad-tools/bad-yaml.md", message: /^panelist: fixtures\/bad-tools\/bad-yaml\.md:\d+: invalid YAML: / },
     { file: "fixtures/bad-tools/empty-description.md", message: /^panelist: fixtures\/bad-tools\/empty-description\.md:\d+: description: is empty/ },
-    { file: "fixtures/bad-tools/bad-line.jsonl", message: /^panelist: fixtures\/bad-tools\/bad-line\.jsonl:2: invalid JSON: / },
     { file: "fixtures/bad-tools/json-missing-name.json", message: /^panelist: fixtures\/bad-tools\/json-missing-name\.json:\d+: name: is required/ },
     { file: "fixtures/tools/does-not-exist.md", message: /^panelist: fixtures\/tools\/does-not-exist\.md: cannot read: ENOENT/ },
   ])("$file", async ({ file, message }) => {
@@ -25,10 +25,19 @@ describe("usage, configuration and input errors exit 2 with one line naming the 
     expect(run.stdout).toBe("");
   });
 
-  test("a bad tool file is found before any call is made", async () => {
-    // The base URL points at a closed port: were a call made, it would fail with exit 1, not 2.
-    const run = await runCli(["review", CLAW, "fixtures/bad-tools/missing-name.md", "--model", "openai:m", "--out", await temporaryDirectory()], KEYS);
-    expect(run.code).toBe(2);
+  test("with too few good tools left, nothing is called", async () => {
+    const server = await startFakeLlmServer();
+    try {
+      const run = await runCli(["review", "fixtures/bad-tools/missing-name.md", "fixtures/bad-tools/bad-yaml.md", "--model", "openai:m", "--out", await temporaryDirectory()], {
+        OPENAI_API_KEY: "sk-test-usage",
+        OPENAI_BASE_URL: server.openaiBaseUrl,
+      });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^panelist: fixtures\/bad-tools\/missing-name\.md:\d+: name: is required\n$/);
+      expect(server.calls).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
   });
 
   test.each([

@@ -13,7 +13,7 @@ const personas: Persona[] = [
 function review(persona: string, verdict: "ship" | "skip", quote: string): Review {
   return {
     persona, model: "openai:m", verdict, confidence: 0.7, quote, rationale: "r", strengths: [], risks: [],
-    usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: 5 }, latencyMs: 3, responseModel: "m", finishReason: "stop",
+    usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: 5 }, latencyMs: 3, responseModel: "m", finishReason: "stop", attempts: 1, costUsd: null,
   };
 }
 
