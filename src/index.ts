@@ -50,3 +50,14 @@ export { loadToolFile, parseToolFile, type LoadedToolFile } from "./tools/load-t
 export type { Tool, CommunityVote } from "./tools/tool.js";
 export { parseVerdict, type ParseVerdictResult } from "./verdict/parse-verdict.js";
 export { verdictSchema, verdictJsonSchema, type Verdict } from "./verdict/verdict-schema.js";
+export { runBatch, type BatchOptions, type BatchProgress, type BatchSummary } from "./batch/run-batch.js";
+export { buildIndexReport, renderIndexMarkdown, indexReportSchema, type IndexReport, type IndexEntry } from "./batch/index-report.js";
+export { toolIdentity, toolContentHash, toolSlug } from "./batch/tool-identity.js";
+export { loadBatchInputs } from "./batch/load-batch-inputs.js";
+export { parseFeed, type ParsedFeed, type FeedKind } from "./feeds/parse-feed.js";
+export { readFeedSource } from "./feeds/read-feed-source.js";
+export { htmlToText } from "./feeds/html-to-text.js";
+export { ReviewStore, type RunRecord, type StoredTool, type ExportRow } from "./store/review-store.js";
+export { exportRun, EXPORT_FORMATS, EXPORT_COLUMNS, type ExportFormat } from "./export/export-run.js";
+export { withResponseCache, requestHash, type ResponseCache } from "./pipeline/with-response-cache.js";
+export { prepareRunParts, type RunParts } from "./pipeline/run-parts.js";

@@ -7,5 +7,10 @@ const code = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  progressStream: process.stderr,
+  onInterrupt: (listener) => {
+    process.on("SIGINT", listener);
+    return () => process.off("SIGINT", listener);
+  },
 });
 process.exitCode = code;

@@ -5,13 +5,17 @@ Usage:
   panelist review <tool-file>... [options]      review one or more tools
   panelist compare <tool-file> <tool-file>... [options]
                                                 head-to-head, with a pick
+  panelist batch <input>... --store <db> [options]
+                                                unattended reviews of many tools, resumable
+  panelist export --store <db> [--run <id>] --format jsonl|csv
+                                                a run's reviews, flat
   panelist personas [--personas-dir <dir>]      list the reviewer personas
 
 Run 'panelist <command> --help' for a command's options.
 
 Exit codes: 0 every review succeeded; 1 some reviews failed, were not started (--max-cost)
 or some tools were skipped for bad input (the report lists them); 2 usage, configuration or
-input error, nothing called; 3 internal error.
+input error, nothing called; 3 internal error; 130 interrupted (batch: resumable).
 `;
 
 const RUN_OPTIONS = `Options:
@@ -58,6 +62,25 @@ Like review, plus a side-by-side table and a pick: the higher panel ship %, then
 higher mean confidence of ship verdicts, then the higher community ship %.
 
 ${RUN_OPTIONS}`,
+  batch: `Usage: panelist batch <input>... [--store panelist.db] [--out dir] [options]
+
+Inputs: tool files (.md, .json, .jsonl), folders of them, RSS 2.0 / Atom / JSON Feed files
+(.xml, .rss, .atom) or feed URLs. Every review is stored as it finishes; an interrupted run is
+resumed by running the same command again (or --resume <run-id>). Writes tools/<slug>.md|json
+per tool, index.md|json sorted by panel ship %, and results.jsonl as reviews finish.
+
+Batch options:
+  --store <file>              SQLite store (default ./panelist.db), created on first use
+  --since-last                skip tools already reviewed, unchanged, by the same personas and models
+  --resume <run-id>           finish that run: only the reviews not yet stored
+  --new-run                   start a new run even if an interrupted one matches
+  --no-cache                  call the provider even for a request already answered
+
+${RUN_OPTIONS}`,
+  export: `Usage: panelist export --store <db> [--run <run-id>] --format jsonl|csv [--output <file>]
+
+Writes a run's reviews one per line (default: the newest run, to stdout).
+`,
   personas: `Usage: panelist personas [--personas-dir <dir>]
 
 Lists the reviewer personas: id, name and lens.

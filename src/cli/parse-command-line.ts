@@ -12,6 +12,20 @@ export interface CommandLine {
   verbose: boolean;
   /** `--log-json`: one JSON line per call on stderr. */
   logJson: boolean;
+  /** Batch and export options, which are not run settings. */
+  batch: {
+    store: string;
+    sinceLast: boolean;
+    resume?: string;
+    newRun: boolean;
+    noCache: boolean;
+    /** `export --run`. */
+    run?: string;
+    /** `export --output`: a file instead of stdout. */
+    output?: string;
+    /** `export --format` as given (jsonl or csv). */
+    format?: string;
+  };
   /** Run settings given as flags, keyed by setting. */
   flags: Partial<Record<RunConfigKey, unknown>>;
 }
@@ -56,6 +70,13 @@ const OPTIONS = {
   "max-description-chars": { type: "string" },
   "dry-run": { type: "boolean" },
   verbose: { type: "boolean", short: "v" },
+  store: { type: "string" },
+  "since-last": { type: "boolean" },
+  resume: { type: "string" },
+  "new-run": { type: "boolean" },
+  "no-cache": { type: "boolean" },
+  run: { type: "string" },
+  output: { type: "string", short: "o" },
   "log-json": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -99,6 +120,16 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     version: values.version ?? false,
     verbose: values.verbose ?? false,
     logJson: values["log-json"] ?? false,
+    batch: {
+      store: values.store ?? "./panelist.db",
+      sinceLast: values["since-last"] ?? false,
+      ...(values.resume === undefined ? {} : { resume: values.resume }),
+      newRun: values["new-run"] ?? false,
+      noCache: values["no-cache"] ?? false,
+      ...(values.run === undefined ? {} : { run: values.run }),
+      ...(values.output === undefined ? {} : { output: values.output }),
+      ...(values.format === undefined ? {} : { format: values.format }),
+    },
     flags,
   };
 }

@@ -36,7 +36,8 @@ export async function loadTools(
   return { tools, skipped, errors };
 }
 
-function capDescription(tool: Tool, limit: number, onWarning?: (line: string) => void): Tool {
+/** Cuts a description longer than `limit` characters, with a warning naming where it came from. */
+export function capDescription(tool: Tool, limit: number, onWarning?: (line: string) => void): Tool {
   if (tool.description.length <= limit) return tool;
   const line = tool.source.descriptionLine ?? tool.source.line;
   const where = line === undefined ? tool.source.file : `${tool.source.file}:${line}`;

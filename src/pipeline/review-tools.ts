@@ -1,25 +1,18 @@
 import type { RunConfig } from "../config/run-config.js";
-import { Budget, estimateTokens } from "../cost/budget.js";
-import { loadPrices } from "../cost/load-prices.js";
-import { costOf, findPrice, type PriceTable } from "../cost/price-table.js";
+import { estimateTokens } from "../cost/budget.js";
+import { costOf, findPrice } from "../cost/price-table.js";
 import { ConfigError } from "../errors/config-error.js";
-import { loadPersonas, BUILT_IN_PERSONAS_DIR } from "../personas/load-personas.js";
-import type { Persona } from "../personas/persona.js";
-import { loadPromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
-import { createProvider } from "../providers/create-provider.js";
-import { parseModelSpec } from "../providers/model-spec.js";
-import { providerLabel, type Provider } from "../providers/provider.js";
+import { providerLabel } from "../providers/provider.js";
 import { secretValues } from "../providers/redact-secrets.js";
 import { buildReport } from "../report/build-report.js";
 import type { Report, SkippedTool } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
 import type { Tool } from "../tools/tool.js";
-import { verdictJsonSchema } from "../verdict/verdict-schema.js";
 import type { CallEvent } from "./call-event.js";
 import { loadTools } from "./load-tools.js";
+import { buildJobContext, prepareRunParts, type RunParts } from "./run-parts.js";
 import { planJobs, runPanel, type PanelRunOptions } from "./run-panel.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
-import { StructuredModes } from "./structured-modes.js";
+import type { RetryPolicy } from "./retry-policy.js";
 
 /** What a review or comparison needs. */
 export interface ReviewToolsOptions {
@@ -73,13 +66,9 @@ export interface ReviewPlan {
   skipped: SkippedTool[];
 }
 
-interface Prepared {
+interface Prepared extends RunParts {
   tools: Tool[];
   skipped: SkippedTool[];
-  personas: Persona[];
-  providers: Provider[];
-  templates: PromptTemplates;
-  prices: PriceTable;
 }
 
 /**
@@ -91,25 +80,17 @@ interface Prepared {
 export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewToolsResult> {
   const { config } = options;
   const prepared = await prepare(options);
-  const budget = new Budget(config.maxCost);
   const results = await runPanel({
     tools: prepared.tools,
     personas: prepared.personas,
     providers: prepared.providers,
-    templates: prepared.templates,
     concurrency: config.concurrency,
-    schema: verdictJsonSchema(),
-    maxOutputTokens: config.maxOutputTokens,
-    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
-    retry: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, maxRetries: config.maxRetries },
-    timeoutMs: config.timeoutSeconds * 1000,
-    repairAttempts: config.repairAttempts,
-    modes: new StructuredModes(config.structured),
-    budget,
-    prices: prepared.prices,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...buildJobContext(config, prepared, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.onCall ? { onCall: options.onCall } : {}),
+      ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    }),
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
   const report = buildReport({
@@ -157,23 +138,5 @@ async function prepare(options: ReviewToolsOptions): Promise<Prepared> {
     throw new ConfigError(options.compare ? "compare" : "review", options.compare ? `needs at least two tools, got ${loaded.tools.length}` : "give at least one tool file");
   }
   for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
-  const providers = config.models.map((spec) =>
-    createProvider(parseModelSpec(spec), {
-      env: options.env,
-      timeoutMs: config.timeoutSeconds * 1000,
-      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    }),
-  );
-  const [personas, templates, prices] = await Promise.all([
-    loadPersonas(config.personasDir ?? BUILT_IN_PERSONAS_DIR, config.personas),
-    loadPromptTemplates(),
-    loadPrices(config.prices),
-  ]);
-  if (config.maxCost !== undefined) {
-    const unpriced = providers.map(providerLabel).filter((label) => findPrice(label, prices) === undefined);
-    if (unpriced.length > 0) {
-      throw new ConfigError("--max-cost", `no price is known for ${unpriced.join(", ")}, so spending cannot be capped; add it with --prices`);
-    }
-  }
-  return { tools: loaded.tools, skipped: loaded.skipped, personas, providers, templates, prices };
+  return { tools: loaded.tools, skipped: loaded.skipped, ...(await prepareRunParts(config, options.env)) };
 }

@@ -48,8 +48,11 @@ export interface JobContext extends CallSettings {
   onCall?: (event: CallEvent) => void;
 }
 
-/** The outcome of one job: a review or a failure, never an exception. */
-export type ReviewOutcome = { ok: true; review: Review } | { ok: false; failure: ReviewFailure };
+/**
+ * The outcome of one job: a review (with the model's raw answer, kept by the store but not in
+ * report.json) or a failure, never an exception.
+ */
+export type ReviewOutcome = { ok: true; review: Review; rawText: string } | { ok: false; failure: ReviewFailure };
 
 const ZERO_USAGE: TokenUsage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
 
@@ -68,13 +71,17 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
     return { ok: false, failure: { persona, model, kind: "budget", error: `not started: --max-cost of $${context.budget.limitUsd} would be exceeded`, attempts: 0, usage: ZERO_USAGE, costUsd: 0 } };
   }
   let usage = ZERO_USAGE;
+  // Answers served from the response store cost nothing; only what was really called is billed.
+  let billed = ZERO_USAGE;
   let attempts = 0;
+  let allFromCache = true;
+  const cost = (): number | null => (price ? round(costOf(billed, price)) : null);
   const finish = (outcome: ReviewOutcome): ReviewOutcome => {
-    context.budget.settle(reservation, price ? costOf(usage, price) : null);
+    context.budget.settle(reservation, cost());
     return outcome;
   };
   const fail = (kind: string, error: string, rawText?: string): ReviewOutcome =>
-    finish({ ok: false, failure: { persona, model, kind, error, attempts, usage, costUsd: price ? round(costOf(usage, price)) : null, ...(rawText === undefined ? {} : { rawText }) } });
+    finish({ ok: false, failure: { persona, model, kind, error, attempts, usage, costUsd: cost(), ...(rawText === undefined ? {} : { rawText }) } });
 
   let mode = context.modes.modeFor(job.provider);
   let followUp: GenerateRequest["followUp"];
@@ -119,6 +126,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
       },
     });
     attempts += used;
+    if (!result.ok || !result.fromCache) allFromCache = false;
     if (!result.ok) {
       const next = rejectsStructuredMode(result.error) ? context.modes.fallBack(job.provider, mode) : undefined;
       if (next !== undefined) {
@@ -129,6 +137,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
       return fail(error.kind, error.message, error.kind === "refusal" ? error.responseBody : undefined);
     }
     usage = addUsage(usage, result.usage);
+    if (!result.fromCache) billed = addUsage(billed, result.usage);
     const truncated = result.finishReason.normalized === "length";
     const parsed = truncated ? undefined : parseVerdict(result.text);
     if (parsed?.ok) {
@@ -143,10 +152,12 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
           responseModel: result.responseModel,
           finishReason: result.finishReason.raw,
           attempts,
-          costUsd: price ? round(costOf(usage, price)) : null,
+          costUsd: cost(),
           ...(parsed.repairs.length > 0 ? { repairs: parsed.repairs } : {}),
           ...(phase === "repair" ? { reasked: true } : {}),
+          ...(allFromCache ? { fromCache: true } : {}),
         },
+        rawText: result.text,
       });
     }
     const problem = truncated ? `the answer was cut off at the ${context.maxOutputTokens}-token limit` : `unusable answer: ${parsed!.ok ? "" : parsed!.reason}`;

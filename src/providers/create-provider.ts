@@ -1,7 +1,5 @@
 import { ConfigError } from "../errors/config-error.js";
-import { createAnthropicProvider } from "./anthropic-provider.js";
 import type { ModelSpec } from "./model-spec.js";
-import { createOpenAIProvider } from "./openai-provider.js";
 import { ANTHROPIC_DEFAULTS, KNOWN_PROVIDERS, OPENAI_COMPATIBLE_PRESETS } from "./presets.js";
 import type { Provider } from "./provider.js";
 
@@ -18,8 +16,11 @@ export interface ProviderSettings {
 /** Sent to servers that take no key: the SDK refuses to start without one. */
 const NO_KEY_PLACEHOLDER = "no-key";
 
-/** Builds the provider for a model spec, or throws a ConfigError naming what is missing. */
-export function createProvider(spec: ModelSpec, settings: ProviderSettings): Provider {
+/**
+ * Builds the provider for a model spec, or throws a ConfigError naming what is missing. Each SDK is
+ * loaded only when a model needs it: a run on one provider does not pay for the other's SDK.
+ */
+export async function createProvider(spec: ModelSpec, settings: ProviderSettings): Promise<Provider> {
   const value = (name: string | undefined): string | undefined => {
     const found = name === undefined ? undefined : settings.env[name]?.trim();
     return found === "" ? undefined : found;
@@ -28,6 +29,7 @@ export function createProvider(spec: ModelSpec, settings: ProviderSettings): Pro
     const apiKey = value(ANTHROPIC_DEFAULTS.apiKeyVariable);
     const baseURL = settings.baseUrl ?? value(ANTHROPIC_DEFAULTS.baseUrlVariable) ?? ANTHROPIC_DEFAULTS.baseURL;
     if (!apiKey) throw new ConfigError(ANTHROPIC_DEFAULTS.apiKeyVariable, `is not set; anthropic:${spec.model} needs it (environment or .env)`);
+    const { createAnthropicProvider } = await import("./anthropic-provider.js");
     return createAnthropicProvider({ model: spec.model, apiKey, baseURL, timeoutMs: settings.timeoutMs });
   }
   const preset = OPENAI_COMPATIBLE_PRESETS[spec.provider];
@@ -44,6 +46,7 @@ export function createProvider(spec: ModelSpec, settings: ProviderSettings): Pro
   if (!apiKey && !keyOptional) {
     throw new ConfigError(preset.apiKeyVariable ?? "--model", `is not set; ${spec.provider}:${spec.model} needs it (environment or .env)`);
   }
+  const { createOpenAIProvider } = await import("./openai-provider.js");
   return createOpenAIProvider({
     id: spec.provider,
     model: spec.model,

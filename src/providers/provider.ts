@@ -62,6 +62,8 @@ export interface GenerateSuccess {
   latencyMs: number;
   /** The model id as the API reported it. */
   responseModel: string;
+  /** Set when the answer came from Panelist's response store: no call was made, nothing was spent. */
+  fromCache?: true;
 }
 
 /** A call that failed. */

@@ -33,6 +33,8 @@ export const reviewSchema = z.object({
   repairs: z.array(z.string()).optional(),
   /** True when the verdict came from a re-ask after an unusable first answer. */
   reasked: z.literal(true).optional(),
+  /** True when every answer came from the response store: no call was made, costUsd is 0. */
+  fromCache: z.literal(true).optional(),
 });
 
 /** A review that did not come back. */

@@ -1,0 +1,335 @@
+import { createHash } from "node:crypto";
+import { mkdir, open, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { RunConfig } from "../config/run-config.js";
+import { ConfigError } from "../errors/config-error.js";
+import type { CallEvent } from "../pipeline/call-event.js";
+import type { RetryPolicy } from "../pipeline/retry-policy.js";
+import { buildJobContext, personaHash, prepareRunParts } from "../pipeline/run-parts.js";
+import { runReviewJob, type ReviewOutcome } from "../pipeline/run-review-job.js";
+import { withResponseCache } from "../pipeline/with-response-cache.js";
+import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
+import { providerLabel, type Provider } from "../providers/provider.js";
+import { redactSecrets, secretValues } from "../providers/redact-secrets.js";
+import { buildReport } from "../report/build-report.js";
+import type { Review, ReviewFailure, SkippedTool } from "../report/report-schema.js";
+import { writeReportFiles } from "../report/write-report-files.js";
+import { reviewKey, type ReviewStore, type RunRecord, type StoredTool } from "../store/review-store.js";
+import { buildIndexReport, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
+import { loadBatchInputs } from "./load-batch-inputs.js";
+import { toolContentHash, toolIdentity, toolSlug } from "./tool-identity.js";
+
+/** What a batch run needs. */
+export interface BatchOptions {
+  /** Tool files, folders, feed files or feed URLs. */
+  inputs: readonly string[];
+  config: RunConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  store: ReviewStore;
+  /** Skip tools already reviewed, with the same content, by the same personas and models. */
+  sinceLast: boolean;
+  /** Resume this run id instead of starting one. */
+  resume?: string;
+  /** Start a new run even when an interrupted run of the same job exists. */
+  newRun?: boolean;
+  /** Bypass the response cache (answers are still stored). */
+  noCache?: boolean;
+  /** When aborted, no new call starts; calls in flight finish and are stored (first Ctrl-C). */
+  stopSignal?: AbortSignal;
+  /** Aborts calls in flight (second Ctrl-C). */
+  abortSignal?: AbortSignal;
+  onWarning?: (line: string) => void;
+  onCall?: (event: CallEvent) => void;
+  onProgress?: (progress: BatchProgress) => void;
+  /** Called once the run is known, before any call. */
+  onRun?: (run: RunRecord, resumed: boolean) => void;
+  retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
+  random?: () => number;
+}
+
+/** Progress of a batch, reported after every finished review. */
+export interface BatchProgress {
+  /** Reviews this run covers. */
+  total: number;
+  /** Reviews done (stored before this session included). */
+  done: number;
+  failed: number;
+  /** Served from the response store. */
+  cached: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** How a batch ended. */
+export interface BatchSummary {
+  runId: string;
+  resumed: boolean;
+  /** The run stopped early (Ctrl-C); resume it with `--resume runId`. */
+  interrupted: boolean;
+  tools: number;
+  /** Reviews stored for this run in total, from earlier sessions included. */
+  reviewed: number;
+  /** Of those made in this session, how many came from the response store. */
+  cached: number;
+  failed: number;
+  /** Not started: --max-cost, or interrupted. */
+  notStarted: number;
+  /** Tools left out because --since-last found them reviewed already. */
+  skippedSinceLast: number;
+  /** Tools left out for bad input. */
+  skippedBadInput: SkippedTool[];
+  /** USD spent in this session. */
+  costUsd: number;
+  /** Output paths. */
+  files: { index: string[]; results: string; toolReports: number };
+}
+
+interface ToolState {
+  stored: StoredTool;
+  slug: string;
+  reviews: Review[];
+  failures: ReviewFailure[];
+  pending: number;
+}
+
+/**
+ * Reviews many tools unattended: every (tool × persona × model) review is stored as it finishes,
+ * so a crash loses only the calls in flight and a resumed run does only what is missing. Writes a
+ * report per tool when its panel is complete, `results.jsonl` as reviews finish, and an index.
+ */
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  const { config, store } = options;
+  const parts = await prepareRunParts(config, options.env);
+  const personaRecords = parts.personas.map((persona) => ({ id: persona.id, hash: personaHash(persona) }));
+  const models = parts.providers.map(providerLabel);
+  const signature = createHash("sha256")
+    .update(JSON.stringify({ inputs: options.inputs, models, personas: personaRecords, prompts: parts.templates.hashes, sinceLast: options.sinceLast }))
+    .digest("hex")
+    .slice(0, 32);
+
+  let run: RunRecord;
+  let tools: StoredTool[];
+  let skippedBadInput: SkippedTool[] = [];
+  let skippedSinceLast = 0;
+  const interrupted = options.resume ? store.getRun(options.resume) : options.newRun ? undefined : store.findUnfinishedRun(signature);
+  if (options.resume && !interrupted) throw new ConfigError("--resume", `no run "${options.resume}" in this store`);
+  if (interrupted) {
+    run = interrupted;
+    tools = store.runTools(run.id);
+    store.setRunStatus(run.id, "running");
+  } else {
+    const loaded = await loadBatchInputs(options.inputs, {
+      maxDescriptionChars: config.maxDescriptionChars,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    });
+    if (loaded.tools.length === 0) {
+      if (loaded.errors[0]) throw loaded.errors[0];
+      throw new ConfigError("batch", "no tools in the inputs");
+    }
+    skippedBadInput = loaded.skipped;
+    for (const skipped of skippedBadInput) options.onWarning?.(`skipped: ${skipped.error}`);
+    const identified = dedupe(loaded.tools.map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) })));
+    const fresh = options.sinceLast
+      ? identified.filter((entry) => !store.reviewedBefore(entry.identity, entry.contentHash, personaRecords.map((persona) => persona.id), models))
+      : identified;
+    skippedSinceLast = identified.length - fresh.length;
+    run = store.createRun({
+      signature,
+      command: "batch",
+      config: { ...config, sinceLast: options.sinceLast },
+      models,
+      personas: personaRecords,
+      promptHashes: parts.templates.hashes,
+      inputs: [...options.inputs],
+    });
+    tools = store.registerTools(run.id, fresh);
+  }
+  options.onRun?.(run, Boolean(interrupted));
+
+  const secrets = secretValues(options.env);
+  await mkdir(join(config.out, "tools"), { recursive: true });
+  const stored = store.storedReviews(run.id);
+  const providers = parts.providers.map((provider) => (options.noCache ? provider : withResponseCache(provider, store)));
+  const states = new Map<number, ToolState>();
+  const entries: IndexEntry[] = [];
+  const progress: BatchProgress = { total: tools.length * parts.personas.length * providers.length, done: 0, failed: 0, cached: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
+  // results.jsonl is rewritten from the store first, so a resumed run's file is whole even if the
+  // crash came between a review's commit and its line.
+  const resultsPath = join(config.out, "results.jsonl");
+  const results = await open(resultsPath, "w");
+  // Lines are chained so that concurrent reviews never interleave inside the file.
+  let resultsWritten: Promise<unknown> = Promise.resolve();
+  const writeResult = (state: ToolState, review: Review): Promise<unknown> => {
+    const line = JSON.stringify({ runId: run.id, tool: state.stored.tool.name, identity: state.stored.identity, slug: state.slug, ...review });
+    resultsWritten = resultsWritten.then(() => results.write(`${redactSecrets(line, secrets)}\n`));
+    return resultsWritten;
+  };
+
+  let pendingJobs = 0;
+  for (const entry of tools) {
+    const state: ToolState = { stored: entry, slug: toolSlug(entry.tool, entry.identity), reviews: [], failures: [], pending: 0 };
+    states.set(entry.toolId, state);
+    parts.personas.forEach((persona, personaIndex) => {
+      for (const provider of providers) {
+        const done = stored.get(reviewKey(entry.toolId, persona.id, providerLabel(provider)));
+        if (done) {
+          state.reviews.push(done);
+          progress.done += 1;
+        } else {
+          state.pending += 1;
+          pendingJobs += 1;
+        }
+      }
+    });
+    for (const review of state.reviews) await writeResult(state, review);
+    if (state.pending === 0) await completeTool(state);
+  }
+  options.onProgress?.({ ...progress });
+
+  async function completeTool(state: ToolState): Promise<void> {
+    const order = (item: { persona: string; model: string }): number =>
+      parts.personas.findIndex((persona) => persona.id === item.persona) * models.length + models.indexOf(item.model);
+    const report = buildReport({
+      results: [{ tool: state.stored.tool, reviews: state.reviews.sort((a, b) => order(a) - order(b)), failures: state.failures.sort((a, b) => order(a) - order(b)) }],
+      personas: parts.personas,
+      models,
+      compare: false,
+    });
+    const files = await writeReportFiles(report, join(config.out, "tools"), config.formats, { baseName: state.slug, secrets });
+    const tool = report.tools[0]!;
+    entries.push({
+      name: tool.name,
+      slug: state.slug,
+      category: tool.category,
+      pricing: tool.pricing,
+      url: tool.url,
+      panel: tool.panel,
+      files: files.map((file) => `tools/${file.split("/").at(-1)}`),
+    });
+    states.delete(state.stored.toolId);
+  }
+
+  const context = buildJobContext(config, parts, {
+    ...(options.abortSignal ? { signal: options.abortSignal } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+  });
+
+  let notStarted = 0;
+  let sessionCached = 0;
+  // Jobs are generated as workers ask for them rather than queued up front: at 10,000 tools a
+  // queue of 40,000 pending closures is what would make memory grow with the batch.
+  function* pendingJobsInOrder(): Generator<{ state: ToolState; personaIndex: number; provider: Provider }> {
+    for (const entry of tools) {
+      const state = states.get(entry.toolId);
+      if (!state) continue;
+      for (let personaIndex = 0; personaIndex < parts.personas.length; personaIndex += 1) {
+        for (const provider of providers) {
+          if (!stored.has(reviewKey(entry.toolId, parts.personas[personaIndex]!.id, providerLabel(provider)))) yield { state, personaIndex, provider };
+        }
+      }
+    }
+  }
+  const queue = pendingJobsInOrder();
+  const worker = async (): Promise<void> => {
+    for (let next = queue.next(); !next.done; next = queue.next()) {
+      const job = next.value;
+      if (options.stopSignal?.aborted) {
+        notStarted += 1;
+        continue;
+      }
+      const persona = parts.personas[job.personaIndex]!;
+      const prompt = buildReviewPrompt(parts.templates, job.state.stored.tool, persona);
+      const outcome = await runReviewJob({ tool: job.state.stored.tool, persona, provider: job.provider, prompt }, context);
+      await record(job.state, outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(config.concurrency, Math.max(1, pendingJobs)) }, worker));
+
+  async function record(state: ToolState, outcome: ReviewOutcome): Promise<void> {
+    if (!outcome.ok && outcome.failure.kind === "budget") {
+      notStarted += 1;
+      return;
+    }
+    // A call cut short by the second Ctrl-C did not fail: it is simply not done.
+    if (!outcome.ok && options.abortSignal?.aborted) {
+      notStarted += 1;
+      return;
+    }
+    if (outcome.ok) {
+      store.saveReview(run.id, state.stored.toolId, outcome.review, { rawText: outcome.rawText, fromCache: Boolean(outcome.review.fromCache) });
+      state.reviews.push(outcome.review);
+      await writeResult(state, outcome.review);
+      if (outcome.review.fromCache) sessionCached += 1;
+      progress.done += 1;
+      progress.cached += outcome.review.fromCache ? 1 : 0;
+      progress.inputTokens += outcome.review.usage.inputTokens;
+      progress.outputTokens += outcome.review.usage.outputTokens;
+      progress.costUsd += outcome.review.costUsd ?? 0;
+    } else {
+      store.saveFailure(run.id, state.stored.toolId, outcome.failure);
+      state.failures.push(outcome.failure);
+      progress.failed += 1;
+      progress.costUsd += outcome.failure.costUsd ?? 0;
+    }
+    state.pending -= 1;
+    options.onProgress?.({ ...progress });
+    if (state.pending === 0) await completeTool(state);
+  }
+
+  await resultsWritten;
+  await results.close();
+  const wasInterrupted = Boolean(options.stopSignal?.aborted || options.abortSignal?.aborted);
+  store.setRunStatus(run.id, wasInterrupted ? "interrupted" : "finished");
+  const index = buildIndexReport({
+    runId: run.id,
+    generatedAt: new Date().toISOString(),
+    models,
+    personas: parts.personas.map((persona) => ({ id: persona.id, name: persona.name })),
+    entries,
+  });
+  const indexFiles = await writeIndex(config.out, index, config.formats, secrets);
+  const counts = store.counts(run.id);
+  return {
+    runId: run.id,
+    resumed: Boolean(interrupted),
+    interrupted: wasInterrupted,
+    tools: tools.length,
+    reviewed: counts.reviews,
+    cached: sessionCached,
+    failed: counts.failures,
+    notStarted,
+    skippedSinceLast,
+    skippedBadInput,
+    costUsd: Math.round(progress.costUsd * 1_000_000) / 1_000_000,
+    files: { index: indexFiles, results: resultsPath, toolReports: entries.length },
+  };
+}
+
+/** The same tool twice in one batch (by identity and content) is reviewed once. */
+function dedupe<T extends { identity: string; contentHash: string }>(entries: T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    const key = `${entry.identity}\u0000${entry.contentHash}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function writeIndex(out: string, index: ReturnType<typeof buildIndexReport>, formats: readonly string[], secrets: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  const write = async (name: string, text: string): Promise<void> => {
+    const path = join(out, name);
+    await writeFile(`${path}.tmp`, redactSecrets(text, secrets), "utf8");
+    await rename(`${path}.tmp`, path);
+    files.push(path);
+  };
+  if (formats.includes("json")) await write("index.json", `${JSON.stringify(index, null, 2)}\n`);
+  if (formats.includes("md")) await write("index.md", renderIndexMarkdown(index));
+  return files;
+}
+

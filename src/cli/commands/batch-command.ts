@@ -1,0 +1,86 @@
+import { resolveConfig } from "../../config/resolve-config.js";
+import { ConfigError } from "../../errors/config-error.js";
+import type { CallEvent } from "../../pipeline/call-event.js";
+import { runBatch, type BatchSummary } from "../../batch/run-batch.js";
+import { ReviewStore } from "../../store/review-store.js";
+import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
+import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
+import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
+import { createProgressDisplay } from "../progress-display.js";
+
+/**
+ * `panelist batch <inputs>...`: unattended reviews into a store. The first Ctrl-C stops new calls
+ * and lets those in flight finish and be stored; a second aborts them. Either way the run can be
+ * resumed, and the command says how.
+ */
+export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Promise<number> {
+  const options = commandLine.batch;
+  if (commandLine.positionals.length === 0 && !options.resume) throw new ConfigError("batch", "give at least one input: tool files, a folder, or a feed file or URL");
+  const { config, env, modelNote } = resolveConfig({ flags: commandLine.flags, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
+  const { stdout, stderr } = redactingPrinters(io, env);
+  if (modelNote) stderr(`${modelNote}\n`);
+  if (config.dryRun) throw new ConfigError("--dry-run", "is for review and compare; batch runs can be capped with --max-cost");
+
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let runId: string | undefined;
+  const unsubscribe = io.onInterrupt?.(() => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      stderr("\nStopping: no new calls start; waiting for the calls in flight (Ctrl-C again to abort them)…\n");
+    } else abort.abort();
+  });
+  // A feed or a JSON Lines export repeats the same unknown key on every line: say it once, with a count.
+  const unknownKeys = new Map<string, number>();
+  const warn = (line: string): void => {
+    const key = /: ([^:\s]+): unknown key, ignored$/.exec(line)?.[1];
+    if (key !== undefined) {
+      const seen = (unknownKeys.get(key) ?? 0) + 1;
+      unknownKeys.set(key, seen);
+      if (seen > 1) return;
+    }
+    stderr(`warning: ${line}\n`);
+  };
+  const progress = io.progressStream && !commandLine.logJson ? createProgressDisplay(io.progressStream) : undefined;
+  const store = ReviewStore.open(options.store);
+  let summary: BatchSummary;
+  try {
+    summary = await runBatch({
+      inputs: commandLine.positionals,
+      config,
+      env,
+      store,
+      sinceLast: options.sinceLast,
+      ...(options.resume ? { resume: options.resume } : {}),
+      newRun: options.newRun,
+      noCache: options.noCache,
+      stopSignal: stop.signal,
+      abortSignal: abort.signal,
+      onWarning: warn,
+      onCall: (event: CallEvent) => {
+        if (commandLine.logJson) stderr(`${formatCallEventJson(event)}\n`);
+        else if (commandLine.verbose) stderr(`${formatCallEvent(event)}\n`);
+      },
+      onProgress: (update) => progress?.update(update),
+      onRun: (run, resumed) => {
+        runId = run.id;
+        stderr(`${resumed ? "Resuming" : "Starting"} run ${run.id} (store ${options.store})\n`);
+      },
+    });
+  } finally {
+    progress?.stop();
+    unsubscribe?.();
+    store.close();
+    for (const [key, count] of unknownKeys) if (count > 1) stderr(`warning: ${key}: unknown key ignored in ${count} records\n`);
+  }
+  stdout(
+    `Run ${summary.runId}: ${summary.tools} tools · reviewed ${summary.reviewed} (${summary.cached} from cache) · failed ${summary.failed} · ` +
+      `not started ${summary.notStarted} · skipped ${summary.skippedSinceLast} already reviewed, ${summary.skippedBadInput.length} bad input · cost $${summary.costUsd.toFixed(4)}\n`,
+  );
+  stdout(`Wrote ${[...summary.files.index, summary.files.results].join(", ")} and ${summary.files.toolReports} tool reports\n`);
+  if (summary.interrupted) {
+    stderr(`Interrupted. Resume with: panelist batch --resume ${runId ?? summary.runId} --store ${options.store} --out ${config.out}\n`);
+    return EXIT.interrupted;
+  }
+  return summary.failed > 0 || summary.notStarted > 0 || summary.skippedBadInput.length > 0 ? EXIT.someFailed : EXIT.ok;
+}

@@ -1,0 +1,35 @@
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { ConfigError } from "../../errors/config-error.js";
+import { EXPORT_FORMATS, exportRun, type ExportFormat } from "../../export/export-run.js";
+import { ReviewStore } from "../../store/review-store.js";
+import { EXIT, type CliIO } from "../cli-io.js";
+import type { CommandLine } from "../parse-command-line.js";
+
+/** `panelist export --store db --run id --format jsonl|csv [--output file]`. */
+export async function runExportCommand(commandLine: CommandLine, io: CliIO): Promise<number> {
+  const { store: path, run: runOption, output } = commandLine.batch;
+  const format = (commandLine.batch.format ?? "jsonl") as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new ConfigError("--format", `export writes ${EXPORT_FORMATS.join(" or ")}, not "${format}"`);
+  const store = ReviewStore.open(path);
+  try {
+    const runId = runOption ?? store.listRuns()[0]?.id;
+    if (!runId) throw new ConfigError("--run", `no runs in ${path}`);
+    if (!store.getRun(runId)) throw new ConfigError("--run", `no run "${runId}" in ${path}`);
+    if (output === undefined) {
+      const count = await exportRun(store, runId, format, (chunk) => io.stdout(chunk));
+      io.stderr(`Exported ${count} reviews of run ${runId}\n`);
+      return EXIT.ok;
+    }
+    const stream = createWriteStream(output);
+    const count = await exportRun(store, runId, format, async (chunk) => {
+      if (!stream.write(chunk)) await once(stream, "drain");
+    });
+    stream.end();
+    await once(stream, "finish");
+    io.stderr(`Exported ${count} reviews of run ${runId} to ${output}\n`);
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}

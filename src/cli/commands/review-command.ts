@@ -1,0 +1,77 @@
+import { resolveConfig } from "../../config/resolve-config.js";
+import { ConfigError } from "../../errors/config-error.js";
+import type { CallEvent } from "../../pipeline/call-event.js";
+import type { ReviewPlan } from "../../pipeline/review-tools.js";
+import type { Report } from "../../report/report-schema.js";
+import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
+import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
+import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
+
+/** `panelist review` and `panelist compare`. */
+export async function runReviewCommand(commandLine: CommandLine, io: CliIO, compare: boolean): Promise<number> {
+  if (commandLine.positionals.length === 0) throw new ConfigError(commandLine.command ?? "review", "give at least one tool file");
+  const { config, env, modelNote } = resolveConfig({
+    flags: commandLine.flags,
+    flagNames: FLAG_NAMES,
+    dotenv: readDotenv(io.cwd),
+    environment: io.env,
+  });
+  if (modelNote) io.stderr(`${modelNote}\n`);
+  // Everything printed passes through here, so no key reaches a terminal or a log file.
+  const { stdout, stderr } = redactingPrinters(io, env);
+  // Loaded on demand so that --help and usage errors do not pay for the SDKs.
+  const { reviewTools, planReviews } = await import("../../pipeline/review-tools.js");
+  const options = {
+    toolFiles: commandLine.positionals,
+    config,
+    env,
+    compare,
+    onWarning: (line: string) => stderr(`warning: ${line}\n`),
+    onCall: (event: CallEvent) => {
+      if (commandLine.logJson) stderr(`${formatCallEventJson(event)}\n`);
+      else if (commandLine.verbose) stderr(`${formatCallEvent(event)}\n`);
+    },
+  };
+  if (config.dryRun) {
+    stdout(formatPlan(await planReviews(options)));
+    return EXIT.ok;
+  }
+  const { report, files } = await reviewTools(options);
+  stdout(summarize(report));
+  stdout(`Wrote ${files.join(", ")}\n`);
+  const failures = report.tools.flatMap((tool) =>
+    tool.failures.filter((failure) => failure.kind !== "budget").map((failure) => `${tool.name} / ${failure.persona} / ${failure.model}: ${failure.error}`),
+  );
+  for (const failure of failures) stderr(`failed: ${failure}\n`);
+  if (report.notStarted > 0) {
+    stderr(`stopped: ${report.notStarted} ${report.notStarted === 1 ? "review was" : "reviews were"} not started, --max-cost $${config.maxCost} reached (spent $${report.costUsd ?? "?"})\n`);
+  }
+  return failures.length > 0 || report.notStarted > 0 || report.skipped.length > 0 ? EXIT.someFailed : EXIT.ok;
+}
+
+/** One line per tool, the pick, then the run's totals. */
+function summarize(report: Report): string {
+  const lines = report.tools.map((tool) => {
+    const pct = tool.panel.shipPct === null ? "no verdicts" : `${tool.panel.shipPct}% ship`;
+    const failed = tool.panel.failed > 0 ? `, ${tool.panel.failed} failed` : "";
+    return `${tool.name}: ${pct} (${tool.panel.split}${failed})`;
+  });
+  if (report.pick) lines.push(`Pick: ${report.pick.name} — ${report.pick.reason}`);
+  const reviews = report.tools.reduce((sum, tool) => sum + tool.reviews.length, 0);
+  const failed = report.tools.reduce((sum, tool) => sum + tool.failures.length, 0) - report.notStarted;
+  const cost = report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`;
+  lines.push(
+    `Reviews: ${reviews} done, ${failed} failed, ${report.notStarted} not started, ${report.skipped.length} tools skipped · ${report.usage.calls} calls · ` +
+      `${report.usage.inputTokens} input tokens (${report.usage.cachedInputTokens} cached), ${report.usage.outputTokens} output · ${cost}`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The `--dry-run` listing: one line per planned call, then the totals. */
+function formatPlan(plan: ReviewPlan): string {
+  const money = (usd: number | null): string => (usd === null ? "price unknown" : `≤ $${usd.toFixed(4)}`);
+  const lines = plan.calls.map((call) => `${call.tool} / ${call.persona} / ${call.model}: ~${call.inputTokens} input tokens, ≤ ${call.maxOutputTokens} output, ${money(call.maxCostUsd)}`);
+  lines.push(`Dry run: ${plan.calls.length} calls planned, ~${plan.inputTokens} input tokens, ≤ ${plan.maxOutputTokens} output tokens, ${money(plan.maxCostUsd)}; nothing was called.`);
+  return `${lines.join("\n")}\n`;
+}
+

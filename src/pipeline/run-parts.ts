@@ -1,0 +1,92 @@
+import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import type { RunConfig } from "../config/run-config.js";
+import { loadPrices } from "../cost/load-prices.js";
+import { findPrice, type PriceTable } from "../cost/price-table.js";
+import { ConfigError } from "../errors/config-error.js";
+import { BUILT_IN_PERSONAS_DIR, loadPersonas } from "../personas/load-personas.js";
+import type { Persona } from "../personas/persona.js";
+import { loadPromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
+import { createProvider } from "../providers/create-provider.js";
+import { parseModelSpec } from "../providers/model-spec.js";
+import { providerLabel, type Provider } from "../providers/provider.js";
+import { Budget } from "../cost/budget.js";
+import { verdictJsonSchema } from "../verdict/verdict-schema.js";
+import type { CallEvent } from "./call-event.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
+import type { JobContext } from "./run-review-job.js";
+import { StructuredModes } from "./structured-modes.js";
+
+/** What every kind of run needs besides its tools: checked before the first call. */
+export interface RunParts {
+  personas: Persona[];
+  providers: Provider[];
+  templates: PromptTemplates;
+  prices: PriceTable;
+}
+
+/** Builds providers, loads personas, templates and prices, and checks `--max-cost` can be enforced. */
+export async function prepareRunParts(config: RunConfig, env: Readonly<Record<string, string | undefined>>): Promise<RunParts> {
+  const providers: Provider[] = [];
+  // One at a time, in order, so the first misconfigured model is the one reported.
+  for (const spec of config.models) {
+    providers.push(
+      await createProvider(parseModelSpec(spec), {
+        env,
+        timeoutMs: config.timeoutSeconds * 1000,
+        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      }),
+    );
+  }
+  const [personas, templates, prices] = await Promise.all([
+    loadPersonas(config.personasDir ?? BUILT_IN_PERSONAS_DIR, config.personas),
+    loadPromptTemplates(),
+    loadPrices(config.prices),
+  ]);
+  if (config.maxCost !== undefined) {
+    const unpriced = providers.map(providerLabel).filter((label) => findPrice(label, prices) === undefined);
+    if (unpriced.length > 0) {
+      throw new ConfigError("--max-cost", `no price is known for ${unpriced.join(", ")}, so spending cannot be capped; add it with --prices`);
+    }
+  }
+  return { personas, providers, templates, prices };
+}
+
+/** SHA-256 (hex, first 16 characters) of a persona's content, for run records. */
+export function personaHash(persona: Persona): string {
+  return createHash("sha256").update(JSON.stringify([persona.id, persona.name, persona.lens, persona.brief])).digest("hex").slice(0, 16);
+}
+
+/** What a run adds to its parts and config to make the context every review job shares. */
+export interface JobContextOptions {
+  /** Aborts calls in flight. */
+  signal?: AbortSignal;
+  random?: () => number;
+  onCall?: (event: CallEvent) => void;
+  retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
+}
+
+/**
+ * The context shared by every review job of a run: call settings, retry policy, structured-mode
+ * memory and the budget, from the validated config.
+ */
+export function buildJobContext(config: RunConfig, parts: RunParts, options: JobContextOptions = {}): JobContext {
+  // Every call in flight listens on the abort signal; with many in flight that is expected, not
+  // the listener leak Node warns about at 10.
+  if (options.signal) setMaxListeners(config.concurrency * 2 + 10, options.signal);
+  return {
+    templates: parts.templates,
+    schema: verdictJsonSchema(),
+    maxOutputTokens: config.maxOutputTokens,
+    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, maxRetries: config.maxRetries },
+    timeoutMs: config.timeoutSeconds * 1000,
+    repairAttempts: config.repairAttempts,
+    modes: new StructuredModes(config.structured),
+    budget: new Budget(config.maxCost),
+    prices: parts.prices,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  };
+}

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { providerLabel, type GenerateRequest, type GenerateSuccess, type Provider } from "../providers/provider.js";
+
+/** Where answers are kept between runs (the store implements it). */
+export interface ResponseCache {
+  getResponse(requestHash: string): Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel"> | undefined;
+  putResponse(requestHash: string, model: string, response: Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel">): void;
+}
+
+/**
+ * The hash of everything that decides a provider's answer: provider and model, parameters, the
+ * system, dossier and persona text, the schema and the structured-output mode, and any repair turn.
+ */
+export function requestHash(provider: Pick<Provider, "id" | "model">, request: Omit<GenerateRequest, "signal">): string {
+  const { signal: _signal, ...rest } = request as GenerateRequest;
+  return createHash("sha256").update(JSON.stringify({ provider: providerLabel(provider), ...rest })).digest("hex");
+}
+
+/**
+ * Wraps a provider so that a request identical to one already answered is served from the cache
+ * with no call, and every new answer is kept. Only successful answers are kept: a failure is
+ * worth trying again.
+ */
+export function withResponseCache(provider: Provider, cache: ResponseCache): Provider {
+  return {
+    id: provider.id,
+    model: provider.model,
+    async generate(request) {
+      const hash = requestHash(provider, request);
+      const cached = cache.getResponse(hash);
+      if (cached) return { ok: true, ...cached, latencyMs: 0, fromCache: true };
+      const result = await provider.generate(request);
+      if (result.ok) {
+        cache.putResponse(hash, providerLabel(provider), {
+          text: result.text,
+          usage: result.usage,
+          finishReason: result.finishReason,
+          responseModel: result.responseModel,
+        });
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The store's schema, as numbered migrations. `PRAGMA user_version` records how many have been
+ * applied; a new migration is appended, never edited, so every store can be brought forward.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted')),
+    signature TEXT NOT NULL,
+    command TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    models_json TEXT NOT NULL,
+    personas_json TEXT NOT NULL,
+    prompt_hashes_json TEXT NOT NULL,
+    inputs_json TEXT NOT NULL
+  );
+  CREATE INDEX runs_by_signature ON runs (signature, started_at);
+
+  CREATE TABLE tools (
+    id INTEGER PRIMARY KEY,
+    identity TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    name TEXT NOT NULL,
+    record_json TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    UNIQUE (identity, content_hash)
+  );
+
+  CREATE TABLE run_tools (
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (run_id, tool_id)
+  );
+
+  CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    persona TEXT NOT NULL,
+    model TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('ship', 'skip')),
+    confidence REAL NOT NULL,
+    quote TEXT NOT NULL,
+    rationale TEXT NOT NULL,
+    strengths_json TEXT NOT NULL,
+    risks_json TEXT NOT NULL,
+    pricing_read TEXT,
+    input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL,
+    latency_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    response_model TEXT NOT NULL,
+    finish_reason TEXT NOT NULL,
+    repairs_json TEXT,
+    reasked INTEGER NOT NULL DEFAULT 0,
+    from_cache INTEGER NOT NULL DEFAULT 0,
+    raw_text TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, tool_id, persona, model)
+  );
+  CREATE INDEX reviews_by_tool ON reviews (tool_id);
+
+  CREATE TABLE failures (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    persona TEXT NOT NULL,
+    model TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    error TEXT NOT NULL,
+    raw_text TEXT,
+    attempts INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, tool_id, persona, model)
+  );
+
+  CREATE TABLE responses (
+    request_hash TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    text TEXT NOT NULL,
+    usage_json TEXT NOT NULL,
+    finish_reason_json TEXT NOT NULL,
+    response_model TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import { ReviewStore } from "../../src/store/review-store.js";
+import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import { temporaryDirectory } from "../support/run-cli.js";
+
+const BIN = "dist/cli/bin.js";
+const CONCURRENCY = 4;
+let server: FakeLlmServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function batch(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [BIN, "batch", ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+test("kill -9 in the middle of a batch, then resume: no review missing or duplicated, extra calls ≤ concurrency", async () => {
+  const dir = await temporaryDirectory();
+  const input = join(dir, "launches.jsonl");
+  const launches = (await readFile("fixtures/launches.jsonl", "utf8")).trim().split("\n").slice(0, 30);
+  await writeFile(input, `${launches.join("\n")}\n`);
+  const total = 30 * 4;
+  let child: ChildProcess | undefined;
+  server = await startFakeLlmServer({
+    latencyMs: 30,
+    handler: (call) => {
+      // Kill the batch from inside the server once a third of the calls have arrived: some are
+      // stored, some are in flight, most are not started.
+      if (call.index === 40) child?.kill("SIGKILL");
+      return { kind: "json", value: { verdict: "ship", confidence: 0.8, quote: "q", rationale: "r", strengths: [], risks: [], pricingRead: null } };
+    },
+  });
+  const env = { OPENAI_API_KEY: "sk-test-kill", OPENAI_BASE_URL: server.openaiBaseUrl };
+  const store = join(dir, "p.db");
+  const args = [input, "--model", "openai:m", "--store", store, "--out", join(dir, "out"), "--concurrency", String(CONCURRENCY)];
+
+  child = batch(args, env);
+  const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  expect(signal).toBe("SIGKILL");
+  const callsBeforeKill = server.calls.length;
+  expect(callsBeforeKill).toBeGreaterThan(40);
+  expect(callsBeforeKill).toBeLessThan(total);
+
+  let stderr = "";
+  child = batch(args, env);
+  child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  expect(stderr).toMatch(/^Resuming run \S+/m);
+  expect(code).toBe(0);
+
+  const opened = ReviewStore.open(store);
+  const [run] = opened.listRuns();
+  expect(opened.listRuns()).toHaveLength(1);
+  expect(run!.status).toBe("finished");
+  const rows = [...opened.exportRows(run!.id)];
+  opened.close();
+  expect(rows).toHaveLength(total);
+  expect(new Set(rows.map((row) => `${row.identity}/${row.persona}/${row.model}`)).size).toBe(total);
+  const results = (await readFile(join(dir, "out", "results.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line));
+  expect(results).toHaveLength(total);
+  expect(new Set(results.map((row) => `${row.identity}/${row.persona}`)).size).toBe(total);
+  // Only the calls in flight at the kill are made again.
+  const extra = server.calls.length - total;
+  expect(extra).toBeGreaterThanOrEqual(0);
+  expect(extra).toBeLessThanOrEqual(CONCURRENCY);
+}, 30_000);

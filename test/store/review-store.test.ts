@@ -1,0 +1,76 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, test } from "vitest";
+import type { Review } from "../../src/report/report-schema.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
+import { reviewKey, ReviewStore } from "../../src/store/review-store.js";
+import type { Tool } from "../../src/tools/tool.js";
+import { temporaryDirectory } from "../support/run-cli.js";
+
+const tool: Tool = { name: "Claw Code", description: "An agent.", community: null, source: { file: "x.md" } };
+const review: Review = {
+  persona: "skeptic", model: "openai:m", verdict: "skip", confidence: 0.7, quote: "No.", rationale: "r", strengths: [], risks: ["legal"],
+  usage: { inputTokens: 100, cachedInputTokens: 50, outputTokens: 20 }, latencyMs: 12, responseModel: "m-1", finishReason: "stop", attempts: 1, costUsd: 0.0001,
+};
+const runMeta = { signature: "sig", command: "batch", config: {}, models: ["openai:m"], personas: [{ id: "skeptic", hash: "h" }], promptHashes: {}, inputs: ["x.md"] };
+
+describe("ReviewStore", () => {
+  test("creates the schema on an empty file, and reopening changes nothing", async () => {
+    const path = join(await temporaryDirectory(), "new.db");
+    const store = ReviewStore.open(path);
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    store.close();
+    const raw = new Database(path);
+    const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+    expect(tables).toEqual(["failures", "responses", "reviews", "run_tools", "runs", "tools"]);
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    raw.close();
+    const again = ReviewStore.open(path);
+    expect(again.schemaVersion).toBe(MIGRATIONS.length);
+    again.close();
+  });
+
+  test("a store from a newer Panelist is refused rather than damaged", async () => {
+    const path = join(await temporaryDirectory(), "future.db");
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    expect(() => ReviewStore.open(path)).toThrow(/newer than this Panelist knows/);
+  });
+
+  test("reviews round-trip; a review replaces an earlier failure; duplicates are ignored", async () => {
+    const store = ReviewStore.open(join(await temporaryDirectory(), "r.db"));
+    const run = store.createRun(runMeta);
+    const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
+    store.saveFailure(run.id, stored!.toolId, { persona: "skeptic", model: "openai:m", kind: "http", error: "HTTP 500", attempts: 5, usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, costUsd: 0 });
+    expect(store.counts(run.id)).toEqual({ reviews: 0, failures: 1 });
+    store.saveReview(run.id, stored!.toolId, review, { rawText: "{...}", fromCache: false });
+    store.saveReview(run.id, stored!.toolId, { ...review, verdict: "ship" }, { fromCache: false });
+    expect(store.counts(run.id)).toEqual({ reviews: 1, failures: 0 });
+    expect(store.storedReviews(run.id).get(reviewKey(stored!.toolId, "skeptic", "openai:m"))).toEqual(review);
+    expect(store.runTools(run.id).map((entry) => entry.tool.name)).toEqual(["Claw Code"]);
+    store.close();
+  });
+
+  test("reviewedBefore needs the same identity, content, and every persona × model", async () => {
+    const store = ReviewStore.open(join(await temporaryDirectory(), "s.db"));
+    const run = store.createRun(runMeta);
+    const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
+    store.saveReview(run.id, stored!.toolId, review, { fromCache: false });
+    expect(store.reviewedBefore("name:claw code", "c1", ["skeptic"], ["openai:m"])).toBe(true);
+    expect(store.reviewedBefore("name:claw code", "c2", ["skeptic"], ["openai:m"])).toBe(false);
+    expect(store.reviewedBefore("name:claw code", "c1", ["skeptic", "futurist"], ["openai:m"])).toBe(false);
+    expect(store.reviewedBefore("name:claw code", "c1", ["skeptic"], ["openai:m", "anthropic:x"])).toBe(false);
+    store.close();
+  });
+
+  test("unfinished runs are found by signature; finished ones are not", async () => {
+    const store = ReviewStore.open(join(await temporaryDirectory(), "u.db"));
+    const run = store.createRun(runMeta);
+    expect(store.findUnfinishedRun("sig")?.id).toBe(run.id);
+    store.setRunStatus(run.id, "finished");
+    expect(store.findUnfinishedRun("sig")).toBeUndefined();
+    expect(store.getRun(run.id)?.finishedAt).not.toBeNull();
+    store.close();
+  });
+});
