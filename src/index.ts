@@ -61,3 +61,9 @@ export { ReviewStore, type RunRecord, type StoredTool, type ExportRow } from "./
 export { exportRun, EXPORT_FORMATS, EXPORT_COLUMNS, type ExportFormat } from "./export/export-run.js";
 export { withResponseCache, requestHash, type ResponseCache } from "./pipeline/with-response-cache.js";
 export { prepareRunParts, type RunParts } from "./pipeline/run-parts.js";
+export { renderHtml, renderPage, HTML_TEMPLATES_DIR } from "./report/render-html.js";
+export { renderCsv } from "./report/render-csv.js";
+export { buildReportView, isDissent, type ReportView, type ToolView, type ReviewView } from "./report/report-view.js";
+export { withSummary, type ExtraCall } from "./report/build-report.js";
+export { runEditorSummary, summaryDigest, type SummaryOutcome } from "./pipeline/run-summary.js";
+export { renderIndexHtml } from "./batch/index-report.js";

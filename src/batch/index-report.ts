@@ -2,6 +2,7 @@ import { z } from "zod";
 import { panelSchema } from "../report/report-schema.js";
 import { escapeMarkdown } from "../report/render-markdown.js";
 import { formatPercent, MISSING } from "../report/format-values.js";
+import { renderPage } from "../report/render-html.js";
 
 /** One tool's line in the run index. */
 export const indexEntrySchema = z.object({
@@ -75,4 +76,30 @@ export function renderIndexMarkdown(index: IndexReport): string {
   pick("Every reviewer skips", index.pickOuts.unanimousSkip);
   pick("Evenly split", index.pickOuts.evenSplit);
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** index.html: the run's tools as a table sorted by panel ship %, linking each tool's page, in the report's look. */
+export function renderIndexHtml(index: IndexReport): string {
+  const pickOuts = [
+    { label: "Every reviewer ships", names: index.pickOuts.unanimousShip },
+    { label: "Every reviewer skips", names: index.pickOuts.unanimousSkip },
+    { label: "Evenly split", names: index.pickOuts.evenSplit },
+  ].filter((pick) => pick.names.length > 0);
+  return renderPage("index", {
+    runId: index.runId,
+    generatedAt: index.generatedAt.slice(0, 16).replace("T", " "),
+    models: index.models,
+    personaCount: index.personas.length,
+    tools: index.tools.map((tool) => ({
+      name: tool.name,
+      // Only our own relative report files are linked.
+      page: tool.files.find((file) => file.endsWith(".html")) ?? tool.files.find((file) => file.endsWith(".md")),
+      shipPct: formatPercent(tool.panel.shipPct),
+      split: tool.panel.split,
+      failed: tool.panel.failed,
+      category: tool.category ?? MISSING,
+      pricing: tool.pricing ?? MISSING,
+    })),
+    pickOuts: pickOuts.map((pick) => ({ label: pick.label, names: pick.names.join(", ") })),
+  });
 }

@@ -15,7 +15,7 @@ import { buildReport } from "../report/build-report.js";
 import type { Review, ReviewFailure, SkippedTool } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
 import { reviewKey, type ReviewStore, type RunRecord, type StoredTool } from "../store/review-store.js";
-import { buildIndexReport, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
+import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
 import { loadBatchInputs } from "./load-batch-inputs.js";
 import { toolContentHash, toolIdentity, toolSlug } from "./tool-identity.js";
 
@@ -330,6 +330,7 @@ async function writeIndex(out: string, index: ReturnType<typeof buildIndexReport
   };
   if (formats.includes("json")) await write("index.json", `${JSON.stringify(index, null, 2)}\n`);
   if (formats.includes("md")) await write("index.md", renderIndexMarkdown(index));
+  if (formats.includes("html")) await write("index.html", renderIndexHtml(index));
   return files;
 }
 

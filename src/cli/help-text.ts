@@ -23,7 +23,9 @@ const RUN_OPTIONS = `Options:
                               (openai:, anthropic:, ollama:, vllm:, openrouter:, groq:,
                               together:, deepseek:). Default: from the API keys that are set.
   --out <dir>                 output folder (default ./panelist-out)
-  --format <list>             md,json (default both)
+  --format <list>             md,json,html,csv (default md,json)
+  --summary, --no-summary     a moderator's 2-4 sentence editor summary (default: on for
+                              compare, off for review); it never changes the pick
   --personas <ids>            subset of personas, comma-separated, in panel order
   --personas-dir <dir>        use your own persona files instead of the built-in panel
   --concurrency <n>           calls in flight at once (default 8)

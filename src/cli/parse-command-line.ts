@@ -49,6 +49,7 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   prices: "--prices",
   maxDescriptionChars: "--max-description-chars",
   dryRun: "--dry-run",
+  summary: "--summary",
 };
 
 const OPTIONS = {
@@ -69,6 +70,8 @@ const OPTIONS = {
   prices: { type: "string" },
   "max-description-chars": { type: "string" },
   "dry-run": { type: "boolean" },
+  summary: { type: "boolean" },
+  "no-summary": { type: "boolean" },
   verbose: { type: "boolean", short: "v" },
   store: { type: "string" },
   "since-last": { type: "boolean" },
@@ -112,6 +115,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     prices: values.prices,
     maxDescriptionChars: values["max-description-chars"],
     dryRun: values["dry-run"],
+    summary: values["no-summary"] ? false : values.summary,
   };
   return {
     command,

@@ -45,6 +45,10 @@ export const runConfigSchema = z.object({
   prices: z.string().optional(),
   /** Longer descriptions are cut to this many characters, with a warning. Default 20,000. */
   maxDescriptionChars: z.coerce.number().int().min(200).max(1_000_000).default(20_000),
+  /** Ask a moderator for a 2–4 sentence editor summary. Default: on for compare, off for review. */
+  summary: z
+    .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
+    .optional(),
   /** Plan the calls and estimate cost; call nothing. */
   dryRun: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
@@ -76,4 +80,5 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   prices: "PANELIST_PRICES",
   maxDescriptionChars: "PANELIST_MAX_DESCRIPTION_CHARS",
   dryRun: "PANELIST_DRY_RUN",
+  summary: "PANELIST_SUMMARY",
 };

@@ -4,13 +4,14 @@ import { costOf, findPrice } from "../cost/price-table.js";
 import { ConfigError } from "../errors/config-error.js";
 import { providerLabel } from "../providers/provider.js";
 import { secretValues } from "../providers/redact-secrets.js";
-import { buildReport } from "../report/build-report.js";
+import { buildReport, withSummary } from "../report/build-report.js";
 import type { Report, SkippedTool } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
 import type { Tool } from "../tools/tool.js";
 import type { CallEvent } from "./call-event.js";
 import { loadTools } from "./load-tools.js";
 import { buildJobContext, prepareRunParts, type RunParts } from "./run-parts.js";
+import { runEditorSummary } from "./run-summary.js";
 import { planJobs, runPanel, type PanelRunOptions } from "./run-panel.js";
 import type { RetryPolicy } from "./retry-policy.js";
 
@@ -80,28 +81,39 @@ interface Prepared extends RunParts {
 export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewToolsResult> {
   const { config } = options;
   const prepared = await prepare(options);
+  const context = buildJobContext(config, prepared, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+  });
   const results = await runPanel({
     tools: prepared.tools,
     personas: prepared.personas,
     providers: prepared.providers,
     concurrency: config.concurrency,
-    ...buildJobContext(config, prepared, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.onCall ? { onCall: options.onCall } : {}),
-      ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-    }),
+    ...context,
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
-  const report = buildReport({
+  let report = buildReport({
     results,
     personas: prepared.personas,
     models: prepared.providers.map(providerLabel),
     compare: options.compare,
     skipped: prepared.skipped,
   });
+  if (summaryWanted(options)) {
+    const outcome = await runEditorSummary(report, prepared.providers[0]!, prepared.templates, context);
+    if (!outcome.ok) options.onWarning?.(`editor summary: ${outcome.error}`);
+    report = withSummary(report, outcome.ok ? outcome.summary : undefined, outcome);
+  }
   const files = await writeReportFiles(report, config.out, config.formats, { secrets: secretValues(options.env) });
   return { report, files };
+}
+
+/** The editor summary is on by default for a comparison and off for a plain review. */
+function summaryWanted(options: ReviewToolsOptions): boolean {
+  return options.config.summary ?? options.compare;
 }
 
 /** Plans the calls of a run and estimates tokens and cost, calling nothing (`--dry-run`). */
@@ -114,6 +126,14 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
     const usage = { inputTokens, cachedInputTokens: 0, outputTokens: options.config.maxOutputTokens };
     return { tool: job.tool.name, persona: job.persona.id, model, inputTokens, maxOutputTokens: usage.outputTokens, maxCostUsd: price ? costOf(usage, price) : null };
   });
+  if (summaryWanted(options)) {
+    const model = providerLabel(prepared.providers[0]!);
+    const price = findPrice(model, prepared.prices);
+    // The moderator reads every verdict: roughly a quote and a few risks per review.
+    const inputTokens = 300 + calls.length * 120;
+    const maxOutputTokens = Math.min(options.config.maxOutputTokens, 600);
+    calls.push({ tool: "(all)", persona: "moderator", model, inputTokens, maxOutputTokens, maxCostUsd: price ? costOf({ inputTokens, cachedInputTokens: 0, outputTokens: maxOutputTokens }, price) : null });
+  }
   const costs = calls.map((call) => call.maxCostUsd);
   return {
     calls,

@@ -13,6 +13,7 @@ const TEMPLATE_FILES = {
   dossier: "dossier.hbs",
   review: "review.hbs",
   repair: "repair.hbs",
+  summary: "summary.hbs",
 } as const;
 
 /** Which template. */

@@ -50,6 +50,20 @@ export function buildReport(input: BuildReportInput): Report {
   };
 }
 
+/** What an extra call (the editor summary) adds to a report. */
+export interface ExtraCall {
+  usage: Usage;
+  attempts: number;
+  costUsd: number | null;
+}
+
+/** Adds the editor summary (when there is one) and the moderator call's usage and cost to a report. */
+export function withSummary(report: Report, summary: string | undefined, call: ExtraCall): Report {
+  const usage = sumUsage([report.usage, call.usage]);
+  const costUsd = report.costUsd === null || (call.costUsd === null && call.attempts > 0) ? null : Math.round((report.costUsd + (call.costUsd ?? 0)) * 1_000_000) / 1_000_000;
+  return { ...report, ...(summary ? { summary } : {}), usage: { ...usage, calls: report.usage.calls + call.attempts }, costUsd };
+}
+
 /** Adds up token counts. */
 export function sumUsage(usages: readonly Usage[]): Usage {
   return usages.reduce(

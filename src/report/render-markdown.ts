@@ -1,5 +1,6 @@
 import type { Report, ToolReport } from "./report-schema.js";
 import { formatCommunity, formatConfidence, formatPercent, MISSING } from "./format-values.js";
+import { isDissent } from "./report-view.js";
 
 /**
  * Escapes text from tool files and models so Markdown shows it as written: no stray emphasis,
@@ -34,6 +35,7 @@ export function renderMarkdown(report: Report): string {
     `_Drafted by Panelist on ${report.generatedAt.slice(0, 10)} from ${reviewCount} ${reviewCount === 1 ? "review" : "reviews"} by ${report.personas.length} personas (${report.models.map(inline).join(", ")})._`,
     "",
   ];
+  if (report.summary) lines.push(`> **Editor summary.** ${inline(report.summary)}`, "");
   for (const tool of report.tools) lines.push(...renderTool(tool, personaNames));
   if (report.tools.length > 1) lines.push(...renderSideBySide(report, personaNames));
   if (report.pick) {
@@ -60,7 +62,8 @@ function renderTool(tool: ToolReport, personaNames: Map<string, string>): string
   for (const review of tool.reviews) {
     const name = inline(personaNames.get(review.persona) ?? review.persona);
     const badge = review.verdict === "ship" ? "SHIP" : "SKIP";
-    lines.push(`- **${name}** — ${badge} (confidence ${formatConfidence(review.confidence)}, ${inline(review.model)}): “${inline(review.quote)}”`);
+    const dissent = isDissent(tool, review) ? " · dissent" : "";
+    lines.push(`- **${name}** — ${badge}${dissent} (confidence ${formatConfidence(review.confidence)}, ${inline(review.model)}): “${inline(review.quote)}”`);
   }
   for (const failure of tool.failures) {
     const name = inline(personaNames.get(failure.persona) ?? failure.persona);

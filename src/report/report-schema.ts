@@ -96,6 +96,8 @@ export const reportSchema = z.object({
   personas: z.array(z.object({ id: z.string(), name: z.string() })),
   tools: z.array(toolReportSchema),
   pick: z.object({ name: z.string(), reason: z.string() }).optional(),
+  /** The moderator's 2–4 sentence editor summary (compare runs with --summary); never changes the pick. */
+  summary: z.string().optional(),
   /** Totals over every call of the run; `calls` counts HTTP calls, retries included. */
   usage: usageSchema.extend({ calls: z.number().int().min(0) }),
   /** Total USD at list price, failed calls included; null when any model's price is unknown. */

@@ -2,10 +2,12 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { redactSecrets } from "../providers/redact-secrets.js";
 import type { Report } from "./report-schema.js";
+import { renderCsv } from "./render-csv.js";
+import { renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-markdown.js";
 
 /** The report formats Panelist writes. */
-export const REPORT_FORMATS = ["md", "json"] as const;
+export const REPORT_FORMATS = ["md", "json", "html", "csv"] as const;
 
 /** One report format. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -13,6 +15,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
   md: renderMarkdown,
   json: (report) => `${JSON.stringify(report, null, 2)}\n`,
+  html: renderHtml,
+  csv: renderCsv,
 };
 
 /** Options of {@link writeReportFiles}. */

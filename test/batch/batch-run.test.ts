@@ -206,3 +206,22 @@ describe("panelist export", () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe("batch index.html", () => {
+  test("tools sorted by ship % with links to each tool's page, hostile names escaped", async () => {
+    const env = await startServer();
+    const dir = await temporaryDirectory();
+    const out = join(dir, "out");
+    const run = await runCli(["batch", "fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md", "fixtures/hostile/xss-tool.md", "--model", "openai:m", "--store", join(dir, "p.db"), "--out", out, "--format", "html,json"], env);
+    expect(run.code).toBe(0);
+    const html = await readFile(join(out, "index.html"), "utf8");
+    const index = indexReportSchema.parse(JSON.parse(await readFile(join(out, "index.json"), "utf8")));
+    expect(index.tools.map((tool) => [tool.name, tool.panel.shipPct])).toEqual([["<img src=x onerror=alert(1)>", 100], ["SmolVLM2 Turbo", 100], ["Claw Code", 75]]);
+    const smolPage = index.tools[1]!.files.find((file) => file.endsWith(".html"))!;
+    expect(smolPage).toMatch(/^tools\/smolvlm2-turbo-[0-9a-f]{6}\.html$/);
+    expect(html).toContain(`<a href="${smolPage}">SmolVLM2 Turbo</a></th><td>100%</td><td>4–0</td>`);
+    expect(html).toContain("&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;");
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(await readFile(join(out, smolPage), "utf8")).toContain('<span class="big">100%</span>');
+  });
+});

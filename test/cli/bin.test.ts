@@ -4,8 +4,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, expect, test } from "vitest";
-import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import { DEFAULT_VERDICT, startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
 import { temporaryDirectory } from "../support/run-cli.js";
+import { isModeratorCall, moderatorReply } from "../support/scripted-panel.js";
 
 const run = promisify(execFile);
 let server: FakeLlmServer | undefined;
@@ -19,7 +20,7 @@ const BIN = "dist/cli/bin.js";
 
 test("the built binary compares two tools in a child process and exits 0", async () => {
   expect(existsSync(BIN)).toBe(true);
-  server = await startFakeLlmServer();
+  server = await startFakeLlmServer({ handler: (call) => (isModeratorCall(call) ? moderatorReply(call) : { kind: "json", value: DEFAULT_VERDICT }) });
   const out = await temporaryDirectory();
   const { stdout } = await run(process.execPath, [BIN, "compare", "fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md", "--model", "openai:gpt-4.1-mini", "--out", out], {
     env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-bin-1", OPENAI_BASE_URL: server.openaiBaseUrl },
@@ -27,7 +28,9 @@ test("the built binary compares two tools in a child process and exits 0", async
   expect(stdout).toContain("Pick: ");
   const report = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
   expect(report.tools).toHaveLength(2);
-  expect(report.usage.calls).toBe(8);
+  // 8 reviews and the moderator's editor summary.
+  expect(report.usage.calls).toBe(9);
+  expect(report.summary).toMatch(/^The panel backs /);
 });
 
 test("the built binary exits 2 on a malformed tool file, naming file and field", async () => {

@@ -7,7 +7,7 @@ import { reportSchema, type Report } from "../../src/report/report-schema.js";
 import { verdictJsonSchema } from "../../src/verdict/verdict-schema.js";
 import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
-import { identifyCall, panelHandler } from "../support/scripted-panel.js";
+import { identifyCall, isModeratorCall, panelHandler } from "../support/scripted-panel.js";
 
 const CLAW = "fixtures/tools/claw-code.md";
 const SMOL = "fixtures/tools/smolvlm2-turbo.md";
@@ -45,7 +45,9 @@ function expectClawVsSmol(report: Report): void {
   expect(report.pick?.name).toBe("SmolVLM2 Turbo");
   expect(report.pick?.reason).toContain("100%");
   expect(report.personas.map((persona) => persona.id)).toEqual(["developer-experience", "skeptic", "futurist", "business"]);
-  expect(report.usage.calls).toBe(8);
+  // 8 reviews and the moderator's editor summary.
+  expect(report.usage.calls).toBe(9);
+  expect(report.summary).toBe("The panel backs Claw Code with one dissent. The skeptic split from the others.");
   expect(report.usage.inputTokens).toBeGreaterThan(0);
   for (const review of [...claw!.reviews, ...smol!.reviews]) {
     expect(review.usage.inputTokens).toBeGreaterThan(0);
@@ -75,9 +77,17 @@ describe("panelist compare, end to end through the real SDKs", () => {
     expect(markdown).toContain("# Claw Code vs SmolVLM2 Turbo — which one should you ship with?");
     expect(markdown).toContain("| **75%** | 3–1 (split) |");
     expect(markdown).toContain("| **100%** | 4–0 (ship) |");
-    expect(markdown).toMatch(/\*\*The Skeptic\*\* — SKIP \(confidence 80%, openai:gpt-4\.1-mini\): “skeptic says skip to Claw Code\.”/);
+    expect(markdown).toMatch(/\*\*The Skeptic\*\* — SKIP · dissent \(confidence 80%, openai:gpt-4\.1-mini\): “skeptic says skip to Claw Code\.”/);
     expect(markdown).toContain("## Which one should you ship with?");
     expect(markdown).toContain("**SmolVLM2 Turbo.**");
+    expect(markdown).toContain("> **Editor summary.** The panel backs Claw Code with one dissent.");
+    expect(markdown).toContain("**The Skeptic** — SKIP · dissent (confidence 80%");
+    // The moderator reads every verdict but not the descriptions, and is told the pick is fixed.
+    const moderator = server!.calls.filter(isModeratorCall);
+    expect(moderator).toHaveLength(1);
+    expect(moderator[0]!.text).toContain('The Skeptic (openai:gpt-4.1-mini): skip, confidence 0.8. "skeptic says skip to Claw Code."');
+    expect(moderator[0]!.text).toContain("must not change: SmolVLM2 Turbo");
+    expect(moderator[0]!.text).not.toContain("clean-room re-implementation");
   });
 
   test("Anthropic-compatible server: the same report through the Messages API", async () => {
@@ -133,7 +143,7 @@ describe("panelist compare, end to end through the real SDKs", () => {
     const out = await temporaryDirectory();
     await runCli(["compare", CLAW, SMOL, "--model", "openai:m", "--out", out], { OPENAI_API_KEY: "sk-test-2", OPENAI_BASE_URL: server.openaiBaseUrl });
     const byTool = new Map<string, string[]>();
-    for (const call of server.calls) {
+    for (const call of server.calls.filter((entry) => !isModeratorCall(entry))) {
       const { tool } = identifyCall(call, personas);
       const [system, user] = call.body.messages;
       expect(system.role).toBe("system");

@@ -35,7 +35,8 @@ describe("structured-output fallback", () => {
     const run = await runCli(["compare", CLAW, SMOL, "--model", "openai:old-model", "--concurrency", "1", "--out", out, "--verbose"], { OPENAI_API_KEY: "sk-test-fb", OPENAI_BASE_URL: server.openaiBaseUrl });
     expect(run.code).toBe(0);
     const formats = server.calls.map((call) => call.body.response_format?.type ?? "none");
-    expect(formats).toEqual(["json_schema", ...Array(8).fill("json_object")]);
+    // The editor summary, asked last, also uses the mode the run learned.
+    expect(formats).toEqual(["json_schema", ...Array(9).fill("json_object")]);
     expect(run.stderr).toContain("[fallback] Claw Code / developer-experience / openai:old-model · attempt 1 · mode json_schema");
   });
 
@@ -124,7 +125,7 @@ describe("cost", () => {
     const out = await temporaryDirectory();
     // Each call reserves its upper bound (~700 input and 1,024 output tokens at gpt-4.1 prices,
     // about $0.0096) and really costs about $0.0017, so $0.015 covers only the first few calls.
-    const run = await runCli(["compare", CLAW, SMOL, "--model", "openai:gpt-4.1", "--concurrency", "1", "--max-cost", "0.015", "--out", out], { OPENAI_API_KEY: "sk-test-mc", OPENAI_BASE_URL: server.openaiBaseUrl });
+    const run = await runCli(["compare", CLAW, SMOL, "--model", "openai:gpt-4.1", "--concurrency", "1", "--max-cost", "0.015", "--no-summary", "--out", out], { OPENAI_API_KEY: "sk-test-mc", OPENAI_BASE_URL: server.openaiBaseUrl });
     expect(run.code).toBe(1);
     const report = await readJson(join(out, "report.json"));
     expect(report.costUsd).toBeLessThanOrEqual(0.015);
@@ -152,9 +153,9 @@ describe("cost", () => {
     expect(run.code).toBe(0);
     expect(server.calls).toHaveLength(0);
     const lines = run.stdout.trim().split("\n");
-    expect(lines).toHaveLength(17);
+    expect(lines).toHaveLength(18);
     expect(lines[0]).toMatch(/^Claw Code \/ developer-experience \/ openai:gpt-4\.1-mini: ~\d+ input tokens, ≤ 1024 output, ≤ \$0\.\d{4}$/);
-    expect(lines.at(-1)).toMatch(/^Dry run: 16 calls planned, ~\d+ input tokens, ≤ 16384 output tokens, ≤ \$\d+\.\d{4}; nothing was called\.$/);
+    expect(lines.at(-1)).toMatch(/^Dry run: 17 calls planned, ~\d+ input tokens, ≤ 16984 output tokens, ≤ \$\d+\.\d{4}; nothing was called\.$/);
   });
 });
 

@@ -7,7 +7,7 @@ import type { CallEvent } from "../../src/pipeline/call-event.js";
 import { reviewTools } from "../../src/pipeline/review-tools.js";
 import { startFakeLlmServer, type FakeLlmServer, type FakeReply } from "../support/fake-llm-server.js";
 import { temporaryDirectory, runCli } from "../support/run-cli.js";
-import { identifyCall, scriptedVerdict } from "../support/scripted-panel.js";
+import { identifyCall, isModeratorCall, moderatorReply, scriptedVerdict } from "../support/scripted-panel.js";
 
 const TOOLS = ["fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md"];
 let personas: Persona[];
@@ -42,6 +42,7 @@ const FAULTS: Record<"openai" | "anthropic", Record<string, (tool: string, perso
 async function faultyRun(protocol: "openai" | "anthropic") {
   server = await startFakeLlmServer({
     handler: (call) => {
+      if (isModeratorCall(call)) return moderatorReply(call);
       const { tool, persona } = identifyCall(call, personas);
       const fault = FAULTS[protocol][`${tool}/${persona}`];
       // Only the first attempt of a call fails; repairs (which add turns) and retries succeed.
@@ -68,8 +69,9 @@ describe.each(["openai", "anthropic"] as const)("fault injection through the %s 
     expect(report.tools[0]!.panel).toMatchObject({ shipPct: 75, split: "3–1" });
     expect(report.tools[1]!.panel).toMatchObject({ shipPct: 100, split: "4–0" });
     expect(report.pick?.name).toBe("SmolVLM2 Turbo");
-    // 8 reviews + one extra call per fault.
-    expect(report.usage.calls).toBe(12);
+    // 8 reviews + one extra call per fault + the editor summary.
+    expect(report.usage.calls).toBe(13);
+    expect(report.summary).toBeDefined();
     const retried = events.filter((event) => event.status === "retry");
     const byReview = (tool: string, persona: string) => report.tools.find((entry) => entry.name === tool)!.reviews.find((review) => review.persona === persona)!;
     if (protocol === "openai") {
@@ -101,7 +103,9 @@ test("a fault that never clears: exit 1 and every failure named", async () => {
       expect(failedLines).toContainEqual(expect.stringMatching(new RegExp(`^failed: ${tool} / ${persona} / openai:m: .*HTTP 500.*upstream on fire`)));
     }
   }
-  expect(server.calls).toHaveLength(8 * 3);
+  // 8 reviews and the editor summary, each tried 3 times.
+  expect(server.calls).toHaveLength(9 * 3);
+  expect(run.stderr).toMatch(/warning: editor summary: .*HTTP 500/);
   expect(run.stdout).toContain("Reviews: 0 done, 8 failed");
 });
 

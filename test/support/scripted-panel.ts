@@ -27,9 +27,21 @@ export function scriptedVerdict(tool: string, persona: string, verdict: "ship" |
   };
 }
 
+/** Whether a call is the moderator's editor-summary call rather than a review. */
+export function isModeratorCall(call: FakeCall): boolean {
+  return call.text.includes("You are the panel's moderator.");
+}
+
+/** The moderator's answer: a summary that names the first tool it was shown. */
+export function moderatorReply(call: FakeCall): FakeReply {
+  const first = /^Tool: (.*?)(?: — | \(panel)/m.exec(call.text)?.[1] ?? "the tools";
+  return { kind: "json", value: { summary: `The panel backs ${first} with one dissent. The skeptic split from the others.` } };
+}
+
 /** A handler that answers each review call with the scripted verdict for its tool and persona. */
 export function panelHandler(script: VerdictScript, personas: readonly Persona[], confidence = 0.8): FakeHandler {
   return (call) => {
+    if (isModeratorCall(call)) return moderatorReply(call);
     const { tool, persona } = identifyCall(call, personas);
     return scriptedVerdict(tool, persona, script[tool]?.[persona] ?? "ship", confidence);
   };
