@@ -67,3 +67,11 @@ export { buildReportView, isDissent, type ReportView, type ToolView, type Review
 export { withSummary, type ExtraCall } from "./report/build-report.js";
 export { runEditorSummary, summaryDigest, type SummaryOutcome } from "./pipeline/run-summary.js";
 export { renderIndexHtml } from "./batch/index-report.js";
+export { fleissKappa, krippendorffAlphaNominal, gwetAC1, pairwiseAgreement, pearson, wilsonInterval, type Ratings, type WilsonInterval } from "./stats/agreement.js";
+export { panelStats, type PanelStats, type StatsReview, type Agreement, type BiasWarning, type Rate } from "./stats/panel-stats.js";
+export { renderStatsMarkdown, statsReviewsFromReport } from "./stats/render-stats.js";
+export { tallyPersonaVotes, type PersonaVote } from "./panel/panel-math.js";
+export { datamark, DATAMARK, type SpotlightMode } from "./prompts/spotlight.js";
+export { parseAssignments } from "./pipeline/run-parts.js";
+export { panelistVersion } from "./version.js";
+export { manifestSchema, type Manifest } from "./report/report-schema.js";

@@ -100,6 +100,9 @@ interface ToolState {
  */
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const { config, store } = options;
+  // The store keys a review by (run, tool, persona, model): samples and per-persona juries are for review and compare.
+  if (config.samples > 1) throw new ConfigError("--samples", "is for review and compare; a batch asks each review once");
+  if (config.assign) throw new ConfigError("--assign", "is for review and compare; a batch reviews with every --model");
   const parts = await prepareRunParts(config, options.env);
   const personaRecords = parts.personas.map((persona) => ({ id: persona.id, hash: personaHash(persona) }));
   const models = parts.providers.map(providerLabel);
@@ -242,7 +245,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         continue;
       }
       const persona = parts.personas[job.personaIndex]!;
-      const prompt = buildReviewPrompt(parts.templates, job.state.stored.tool, persona);
+      const prompt = buildReviewPrompt(parts.templates, job.state.stored.tool, persona, config.spotlight);
       const outcome = await runReviewJob({ tool: job.state.stored.tool, persona, provider: job.provider, prompt }, context);
       await record(job.state, outcome);
     }

@@ -7,6 +7,8 @@ Usage:
                                                 head-to-head, with a pick
   panelist batch <input>... --store <db> [options]
                                                 unattended reviews of many tools, resumable
+  panelist stats <report.json> | --store <db> [--run <id>]
+                                                ship rates, agreement, bias checks
   panelist export --store <db> [--run <id>] --format jsonl|csv
                                                 a run's reviews, flat
   panelist personas [--personas-dir <dir>]      list the reviewer personas
@@ -24,6 +26,12 @@ const RUN_OPTIONS = `Options:
                               together:, deepseek:). Default: from the API keys that are set.
   --out <dir>                 output folder (default ./panelist-out)
   --format <list>             md,json,html,csv (default md,json)
+  --samples <n>               ask each (tool, persona, model) n times (default 1)
+  --seed <n>                  seed of the first sample (then seed+1, …) where the provider takes one
+  --assign <list>             per-persona models: skeptic=anthropic:…,futurist=openai:…
+  --spotlight <mode>          datamark|delimit|off: how tool text is marked in prompts (default datamark)
+  --swap                      compare: run again with the tools reversed; report a pick that flips
+  --replay <report.json>      re-render recorded reviews (with --format, --out); no calls
   --summary, --no-summary     a moderator's 2-4 sentence editor summary (default: on for
                               compare, off for review); it never changes the pick
   --personas <ids>            subset of personas, comma-separated, in panel order
@@ -79,6 +87,14 @@ Batch options:
   --no-cache                  call the provider even for a request already answered
 
 ${RUN_OPTIONS}`,
+  stats: `Usage: panelist stats <report.json> [--out <dir>]
+       panelist stats --store <db> [--run <run-id>]
+
+Ship rate per persona, per model and per persona × model with 95% Wilson intervals; Fleiss'
+kappa, Krippendorff's alpha and Gwet's AC1 across personas, across models for each persona and
+across samples; the pairwise persona agreement matrix; mean confidence of ship vs skip; and the
+bias checks (positivity, verbosity, indistinct personas, position). Writes stats.json.
+`,
   export: `Usage: panelist export --store <db> [--run <run-id>] --format jsonl|csv [--output <file>]
 
 Writes a run's reviews one per line (default: the newest run, to stdout).

@@ -20,7 +20,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return commandLine.command || commandLine.help ? EXIT.ok : EXIT.usage;
     }
     const help = COMMAND_HELP[commandLine.command];
-    if (help === undefined) throw new ConfigError("command", `unknown command "${commandLine.command}"; try review, compare, batch, export or personas`);
+    if (help === undefined) throw new ConfigError("command", `unknown command "${commandLine.command}"; try review, compare, batch, stats, export or personas`);
     if (commandLine.help) {
       io.stdout(help);
       return EXIT.ok;
@@ -31,6 +31,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return await (await import("./commands/personas-command.js")).runPersonasCommand(commandLine, io);
       case "batch":
         return await (await import("./commands/batch-command.js")).runBatchCommand(commandLine, io);
+      case "stats":
+        return await (await import("./commands/stats-command.js")).runStatsCommand(commandLine, io);
       case "export":
         return await (await import("./commands/export-command.js")).runExportCommand(commandLine, io);
       default:

@@ -12,6 +12,8 @@ export interface CommandLine {
   verbose: boolean;
   /** `--log-json`: one JSON line per call on stderr. */
   logJson: boolean;
+  /** `review --replay report.json`: re-render recorded reviews without calls. */
+  replay?: string;
   /** Batch and export options, which are not run settings. */
   batch: {
     store: string;
@@ -50,6 +52,11 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   maxDescriptionChars: "--max-description-chars",
   dryRun: "--dry-run",
   summary: "--summary",
+  samples: "--samples",
+  seed: "--seed",
+  assign: "--assign",
+  spotlight: "--spotlight",
+  swap: "--swap",
 };
 
 const OPTIONS = {
@@ -72,6 +79,12 @@ const OPTIONS = {
   "dry-run": { type: "boolean" },
   summary: { type: "boolean" },
   "no-summary": { type: "boolean" },
+  samples: { type: "string" },
+  seed: { type: "string" },
+  assign: { type: "string" },
+  spotlight: { type: "string" },
+  swap: { type: "boolean" },
+  replay: { type: "string" },
   verbose: { type: "boolean", short: "v" },
   store: { type: "string" },
   "since-last": { type: "boolean" },
@@ -116,6 +129,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     maxDescriptionChars: values["max-description-chars"],
     dryRun: values["dry-run"],
     summary: values["no-summary"] ? false : values.summary,
+    samples: values.samples,
+    seed: values.seed,
+    assign: values.assign,
+    spotlight: values.spotlight,
+    swap: values.swap,
   };
   return {
     command,
@@ -134,6 +152,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...(values.output === undefined ? {} : { output: values.output }),
       ...(values.format === undefined ? {} : { format: values.format }),
     },
+    ...(values.replay === undefined ? {} : { replay: values.replay }),
     flags,
   };
 }

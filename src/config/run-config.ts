@@ -49,6 +49,18 @@ export const runConfigSchema = z.object({
   summary: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
     .optional(),
+  /** Reviews of each (tool, persona, model), for stability; seeds run seed, seed+1, … Default 1. */
+  samples: z.coerce.number().int().min(1).max(50).default(1),
+  /** Sampling seed of the first sample, for providers that take one. */
+  seed: z.coerce.number().int().min(0).optional(),
+  /** Per-persona models, `persona=provider:model` comma-separated; others use --model. */
+  assign: z.string().optional(),
+  /** How untrusted tool text is marked in prompts. Default datamark. */
+  spotlight: z.enum(["datamark", "delimit", "off"]).default("datamark"),
+  /** Run a comparison a second time with the tools in reverse order and report a pick that flips. */
+  swap: z
+    .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
+    .default(false),
   /** Plan the calls and estimate cost; call nothing. */
   dryRun: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
@@ -81,4 +93,9 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   maxDescriptionChars: "PANELIST_MAX_DESCRIPTION_CHARS",
   dryRun: "PANELIST_DRY_RUN",
   summary: "PANELIST_SUMMARY",
+  samples: "PANELIST_SAMPLES",
+  seed: "PANELIST_SEED",
+  assign: "PANELIST_ASSIGN",
+  spotlight: "PANELIST_SPOTLIGHT",
+  swap: "PANELIST_SWAP",
 };

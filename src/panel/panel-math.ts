@@ -9,6 +9,8 @@ export interface PanelSummary {
   ship: number;
   /** Reviews that say skip. */
   skip: number;
+  /** Personas whose own models and samples tied, counted as neither ship nor skip. */
+  tied: number;
   /** Reviews that failed (not counted in shipPct). */
   failed: number;
   /** Ship–skip split as shown on the page, e.g. "3–1". */
@@ -22,12 +24,43 @@ export function percent(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 1000) / 10;
 }
 
-/** Summarises the verdicts of one tool's panel. */
-export function summarizePanel(verdicts: readonly VerdictValue[], failed = 0): PanelSummary {
+/**
+ * Summarises one tool's panel from one vote per persona. A tied persona counts in the
+ * denominator of shipPct but as neither ship nor skip, and makes the consensus a split.
+ */
+export function summarizePanel(verdicts: readonly VerdictValue[], failed = 0, tied = 0): PanelSummary {
   const ship = verdicts.filter((verdict) => verdict === "ship").length;
   const skip = verdicts.length - ship;
-  const consensus = verdicts.length === 0 ? "none" : skip === 0 ? "ship" : ship === 0 ? "skip" : "split";
-  return { shipPct: percent(ship, verdicts.length), ship, skip, failed, split: `${ship}–${skip}`, consensus };
+  const voters = verdicts.length + tied;
+  const consensus = voters === 0 ? "none" : skip === 0 && tied === 0 ? "ship" : ship === 0 && tied === 0 ? "skip" : "split";
+  const split = tied > 0 ? `${ship}–${skip} (${tied} tied)` : `${ship}–${skip}`;
+  return { shipPct: percent(ship, voters), ship, skip, tied, failed, split, consensus };
+}
+
+/** One persona's vote: the majority of its reviews across models and samples. */
+export interface PersonaVote {
+  persona: string;
+  /** `tie` when its ship and skip reviews are equal in number. */
+  verdict: VerdictValue | "tie";
+  ship: number;
+  skip: number;
+  /** How stable the vote is, e.g. "2/3 ship" or "3/3 skip". */
+  stability: string;
+}
+
+/** Tallies each persona's reviews into one vote, personas in first-seen order. */
+export function tallyPersonaVotes(reviews: readonly { persona: string; verdict: VerdictValue }[]): PersonaVote[] {
+  const counts = new Map<string, { ship: number; skip: number }>();
+  for (const review of reviews) {
+    const count = counts.get(review.persona) ?? { ship: 0, skip: 0 };
+    count[review.verdict] += 1;
+    counts.set(review.persona, count);
+  }
+  return [...counts].map(([persona, { ship, skip }]) => {
+    const verdict = ship > skip ? "ship" : skip > ship ? "skip" : "tie";
+    const stability = verdict === "tie" ? `${ship}/${ship + skip} ship (tie)` : `${Math.max(ship, skip)}/${ship + skip} ${verdict}`;
+    return { persona, verdict, ship, skip, stability };
+  });
 }
 
 /** Community ship share in percent, null when there are no votes. */

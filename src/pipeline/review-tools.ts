@@ -1,16 +1,21 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { RunConfig } from "../config/run-config.js";
+import { panelStats } from "../stats/panel-stats.js";
+import { renderStatsMarkdown, statsReviewsFromReport } from "../stats/render-stats.js";
 import { estimateTokens } from "../cost/budget.js";
 import { costOf, findPrice } from "../cost/price-table.js";
 import { ConfigError } from "../errors/config-error.js";
 import { providerLabel } from "../providers/provider.js";
 import { secretValues } from "../providers/redact-secrets.js";
 import { buildReport, withSummary } from "../report/build-report.js";
-import type { Report, SkippedTool } from "../report/report-schema.js";
+import type { Manifest, Report, SkippedTool } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
 import type { Tool } from "../tools/tool.js";
 import type { CallEvent } from "./call-event.js";
 import { loadTools } from "./load-tools.js";
-import { buildJobContext, prepareRunParts, type RunParts } from "./run-parts.js";
+import { buildJobContext, parseAssignments, personaHash, prepareRunParts, type RunParts } from "./run-parts.js";
+import { panelistVersion } from "../version.js";
 import { runEditorSummary } from "./run-summary.js";
 import { planJobs, runPanel, type PanelRunOptions } from "./run-panel.js";
 import type { RetryPolicy } from "./retry-policy.js";
@@ -87,14 +92,17 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
     ...(options.onCall ? { onCall: options.onCall } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
   });
-  const results = await runPanel({
+  const panelOptions = {
     tools: prepared.tools,
     personas: prepared.personas,
-    providers: prepared.providers,
+    panelFor: prepared.panelFor,
+    samples: config.samples,
+    spotlight: config.spotlight,
     concurrency: config.concurrency,
     ...context,
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
-  });
+  };
+  const results = await runPanel(panelOptions);
   let report = buildReport({
     results,
     personas: prepared.personas,
@@ -102,13 +110,52 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
     compare: options.compare,
     skipped: prepared.skipped,
   });
+  report = { ...report, manifest: buildManifest(report, config, prepared) };
+  if (options.compare && config.swap) {
+    // The same panel with the tools in reverse order: a pick that changes depends on position.
+    const swapped = await runPanel({ ...panelOptions, tools: [...prepared.tools].reverse() });
+    const swappedPick = buildReport({ results: swapped, personas: prepared.personas, models: prepared.providers.map(providerLabel), compare: true }).pick;
+    const positionDependent = (swappedPick?.name ?? null) !== (report.pick?.name ?? null);
+    if (positionDependent) options.onWarning?.(`position-dependent pick: ${report.pick?.name ?? "none"} in the given order, ${swappedPick?.name ?? "none"} with the tools swapped`);
+    report = { ...report, swap: { pick: swappedPick?.name ?? null, positionDependent } };
+  }
   if (summaryWanted(options)) {
     const outcome = await runEditorSummary(report, prepared.providers[0]!, prepared.templates, context);
     if (!outcome.ok) options.onWarning?.(`editor summary: ${outcome.error}`);
     report = withSummary(report, outcome.ok ? outcome.summary : undefined, outcome);
   }
-  const files = await writeReportFiles(report, config.out, config.formats, { secrets: secretValues(options.env) });
+  // A study (several models or samples) also gets its statistics: stats.json and a report.md section.
+  const study = prepared.providers.length > 1 || config.samples > 1;
+  const stats = study ? panelStats(statsReviewsFromReport(report), { positionDependent: report.swap?.positionDependent ?? false }) : undefined;
+  for (const warning of stats?.warnings ?? []) options.onWarning?.(`bias check (${warning.kind}): ${warning.message}`);
+  const secrets = secretValues(options.env);
+  const files = await writeReportFiles(report, config.out, config.formats, { secrets, ...(stats ? { markdownAppendix: renderStatsMarkdown(stats) } : {}) });
+  if (stats) {
+    const path = join(config.out, "stats.json");
+    await writeFile(path, `${JSON.stringify(stats, null, 2)}\n`, "utf8");
+    files.push(path);
+  }
   return { report, files };
+}
+
+/** The run manifest: versions, models as answered, sampling, persona and prompt hashes. */
+function buildManifest(report: Report, config: RunConfig, parts: RunParts): Manifest {
+  const answered = new Map<string, Set<string>>();
+  for (const review of report.tools.flatMap((tool) => tool.reviews)) {
+    answered.set(review.model, (answered.get(review.model) ?? new Set()).add(review.responseModel));
+  }
+  const assign = parseAssignments(config.assign);
+  return {
+    panelistVersion: panelistVersion(),
+    models: parts.providers.map(providerLabel).map((model) => ({ model, responseModels: [...(answered.get(model) ?? [])].sort() })),
+    temperature: config.temperature ?? null,
+    seed: config.seed ?? null,
+    samples: config.samples,
+    spotlight: config.spotlight,
+    personas: parts.personas.map((persona) => ({ id: persona.id, name: persona.name, hash: personaHash(persona) })),
+    promptHashes: parts.templates.hashes,
+    assign: assign.size === 0 ? null : Object.fromEntries(assign),
+  };
 }
 
 /** The editor summary is on by default for a comparison and off for a plain review. */
@@ -119,7 +166,7 @@ function summaryWanted(options: ReviewToolsOptions): boolean {
 /** Plans the calls of a run and estimates tokens and cost, calling nothing (`--dry-run`). */
 export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPlan> {
   const prepared = await prepare(options);
-  const calls = planJobs(prepared).map((job): PlannedCall => {
+  const calls = planJobs({ ...prepared, samples: options.config.samples, spotlight: options.config.spotlight }).map((job): PlannedCall => {
     const model = providerLabel(job.provider);
     const inputTokens = estimateTokens(job.prompt.system + job.prompt.dossier + job.prompt.instructions);
     const price = findPrice(model, prepared.prices);

@@ -2,15 +2,14 @@ import pLimit from "p-limit";
 import type { Persona } from "../personas/persona.js";
 import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
 import type { Provider } from "../providers/provider.js";
+import type { PromptTemplates } from "../prompts/prompt-templates.js";
+import type { SpotlightMode } from "../prompts/spotlight.js";
 import type { Review, ReviewFailure } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
 import { runReviewJob, type JobContext, type ReviewJob, type ReviewOutcome } from "./run-review-job.js";
 
 /** What a panel run needs. */
-export interface PanelRunOptions extends JobContext {
-  tools: readonly Tool[];
-  personas: readonly Persona[];
-  providers: readonly Provider[];
+export interface PanelRunOptions extends JobContext, PlanOptions {
   /** How many calls may be in flight at once. */
   concurrency: number;
   /** Called as each review finishes, in completion order. */
@@ -24,12 +23,29 @@ export interface ToolResult {
   failures: ReviewFailure[];
 }
 
-/** Every (tool × persona × model) job, tool by tool, then persona, then model. */
-export function planJobs(options: Pick<PanelRunOptions, "tools" | "personas" | "providers" | "templates">): ReviewJob[] {
+/** What planning a run's jobs needs. */
+export interface PlanOptions {
+  tools: readonly Tool[];
+  personas: readonly Persona[];
+  templates: PromptTemplates;
+  /** The models each persona reviews with. */
+  panelFor(persona: Persona): readonly Provider[];
+  /** Repeats of each (tool, persona, model). Default 1. */
+  samples?: number;
+  spotlight?: SpotlightMode;
+}
+
+/** Every (tool × persona × model × sample) job, tool by tool, then persona, model and sample. */
+export function planJobs(options: PlanOptions): ReviewJob[] {
+  const samples = options.samples ?? 1;
   return options.tools.flatMap((tool) =>
-    options.personas.flatMap((persona) =>
-      options.providers.map((provider): ReviewJob => ({ tool, persona, provider, prompt: buildReviewPrompt(options.templates, tool, persona) })),
-    ),
+    options.personas.flatMap((persona) => {
+      // One prompt per (tool, persona): every model and sample gets the same bytes.
+      const prompt = buildReviewPrompt(options.templates, tool, persona, options.spotlight);
+      return options.panelFor(persona).flatMap((provider) =>
+        Array.from({ length: samples }, (_, sample): ReviewJob => ({ tool, persona, provider, prompt, ...(samples > 1 ? { sample } : {}) })),
+      );
+    }),
   );
 }
 
@@ -52,11 +68,9 @@ export async function runPanel(options: PanelRunOptions): Promise<ToolResult[]> 
       }),
     ),
   );
-  // Jobs were laid out tool by tool, so each tool's outcomes are one contiguous run, already in
-  // persona-then-model order whatever order the calls finished in.
-  const perTool = options.personas.length * options.providers.length;
-  return options.tools.map((tool, index) => {
-    const slice = outcomes.slice(index * perTool, (index + 1) * perTool);
+  // Outcomes are in job order (tool, persona, model, sample) whatever order the calls finished in.
+  return options.tools.map((tool) => {
+    const slice = outcomes.filter((_, index) => jobs[index]!.tool === tool);
     return {
       tool,
       reviews: slice.flatMap((outcome) => (outcome.ok ? [outcome.review] : [])),

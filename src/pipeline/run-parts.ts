@@ -20,24 +20,37 @@ import { StructuredModes } from "./structured-modes.js";
 /** What every kind of run needs besides its tools: checked before the first call. */
 export interface RunParts {
   personas: Persona[];
+  /** Every provider of the run: the --model list, then any only named in --assign. */
   providers: Provider[];
+  /** The models each persona reviews with: its --assign models, else the --model list. */
+  panelFor(persona: Persona): Provider[];
   templates: PromptTemplates;
   prices: PriceTable;
 }
 
 /** Builds providers, loads personas, templates and prices, and checks `--max-cost` can be enforced. */
 export async function prepareRunParts(config: RunConfig, env: Readonly<Record<string, string | undefined>>): Promise<RunParts> {
-  const providers: Provider[] = [];
+  const byLabel = new Map<string, Provider>();
+  const providerFor = async (spec: string, setting: string): Promise<Provider> => {
+    const parsed = parseModelSpec(spec, setting);
+    const label = `${parsed.provider}:${parsed.model}`;
+    let provider = byLabel.get(label);
+    if (!provider) {
+      provider = await createProvider(parsed, { env, timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
+      byLabel.set(label, provider);
+    }
+    return provider;
+  };
   // One at a time, in order, so the first misconfigured model is the one reported.
-  for (const spec of config.models) {
-    providers.push(
-      await createProvider(parseModelSpec(spec), {
-        env,
-        timeoutMs: config.timeoutSeconds * 1000,
-        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-      }),
-    );
+  const defaults: Provider[] = [];
+  for (const spec of config.models) defaults.push(await providerFor(spec, "--model"));
+  const assigned = new Map<string, Provider[]>();
+  for (const [personaId, specs] of parseAssignments(config.assign)) {
+    const list: Provider[] = [];
+    for (const spec of specs) list.push(await providerFor(spec, "--assign"));
+    assigned.set(personaId, list);
   }
+  const providers = [...byLabel.values()];
   const [personas, templates, prices] = await Promise.all([
     loadPersonas(config.personasDir ?? BUILT_IN_PERSONAS_DIR, config.personas),
     loadPromptTemplates(),
@@ -49,7 +62,21 @@ export async function prepareRunParts(config: RunConfig, env: Readonly<Record<st
       throw new ConfigError("--max-cost", `no price is known for ${unpriced.join(", ")}, so spending cannot be capped; add it with --prices`);
     }
   }
-  return { personas, providers, templates, prices };
+  const unknown = [...assigned.keys()].filter((id) => !personas.some((persona) => persona.id === id));
+  if (unknown.length > 0) throw new ConfigError("--assign", `unknown persona "${unknown[0]}"; known: ${personas.map((persona) => persona.id).join(", ")}`);
+  return { personas, providers, templates, prices, panelFor: (persona) => assigned.get(persona.id) ?? defaults };
+}
+
+/** Parses `--assign skeptic=anthropic:claude-sonnet-4-5,futurist=openai:gpt-4.1` (a persona may repeat). */
+export function parseAssignments(assign: string | undefined): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const part of (assign ?? "").split(",").map((entry) => entry.trim()).filter(Boolean)) {
+    const equals = part.indexOf("=");
+    if (equals <= 0 || equals === part.length - 1) throw new ConfigError("--assign", `"${part}" is not persona=provider:model`);
+    const persona = part.slice(0, equals).trim();
+    result.set(persona, [...(result.get(persona) ?? []), part.slice(equals + 1).trim()]);
+  }
+  return result;
 }
 
 /** SHA-256 (hex, first 16 characters) of a persona's content, for run records. */
@@ -79,6 +106,7 @@ export function buildJobContext(config: RunConfig, parts: RunParts, options: Job
     schema: verdictJsonSchema(),
     maxOutputTokens: config.maxOutputTokens,
     ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy, maxRetries: config.maxRetries },
     timeoutMs: config.timeoutSeconds * 1000,
     repairAttempts: config.repairAttempts,

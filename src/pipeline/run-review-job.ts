@@ -20,6 +20,8 @@ export interface ReviewJob {
   persona: Persona;
   provider: Provider;
   prompt: ReviewPrompt;
+  /** 0-based sample number when each review is asked several times. */
+  sample?: number;
 }
 
 /** Call settings shared by every job of a run. */
@@ -95,7 +97,9 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
       mode,
       maxOutputTokens: context.maxOutputTokens,
       ...(context.temperature === undefined ? {} : { temperature: context.temperature }),
-      ...(context.seed === undefined ? {} : { seed: context.seed }),
+      // Samples use seed, seed+1, …; the sample number also keeps their cache entries apart.
+      ...(context.seed === undefined ? {} : { seed: context.seed + (job.sample ?? 0) }),
+      ...(job.sample === undefined ? {} : { sampleIndex: job.sample }),
       ...(followUp ? { followUp } : {}),
     };
     const { result, attempts: used } = await callWithRetries(job.provider, request, {
@@ -156,6 +160,8 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
           ...(parsed.repairs.length > 0 ? { repairs: parsed.repairs } : {}),
           ...(phase === "repair" ? { reasked: true } : {}),
           ...(allFromCache ? { fromCache: true } : {}),
+          ...(job.sample === undefined ? {} : { sample: job.sample }),
+          ...(context.seed === undefined ? {} : { seed: context.seed + (job.sample ?? 0) }),
         },
         rawText: result.text,
       });

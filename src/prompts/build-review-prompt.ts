@@ -1,6 +1,7 @@
 import type { Persona } from "../personas/persona.js";
 import type { Tool } from "../tools/tool.js";
 import type { PromptTemplates } from "./prompt-templates.js";
+import { datamark, type SpotlightMode } from "./spotlight.js";
 
 /** The three parts of a review prompt, in the order they are sent. */
 export interface ReviewPrompt {
@@ -21,9 +22,14 @@ function defangDelimiters(text: string): string {
 }
 
 /** Renders the tool dossier: the same bytes for every persona, so providers can cache it. */
-export function renderDossier(templates: PromptTemplates, tool: Tool): string {
-  const field = (value: string | undefined): string | undefined => (value === undefined ? undefined : defangDelimiters(value));
+export function renderDossier(templates: PromptTemplates, tool: Tool, spotlight: SpotlightMode = "datamark"): string {
+  const field = (value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const safe = defangDelimiters(value);
+    return spotlight === "datamark" ? datamark(safe) : safe;
+  };
   return templates.render("dossier", {
+    delimited: spotlight !== "off",
     name: field(tool.name),
     tagline: field(tool.tagline),
     category: field(tool.category),
@@ -39,10 +45,10 @@ export function renderInstructions(templates: PromptTemplates, persona: Persona)
 }
 
 /** Renders the whole prompt for one (tool, persona) review. */
-export function buildReviewPrompt(templates: PromptTemplates, tool: Tool, persona: Persona): ReviewPrompt {
+export function buildReviewPrompt(templates: PromptTemplates, tool: Tool, persona: Persona, spotlight: SpotlightMode = "datamark"): ReviewPrompt {
   return {
-    system: templates.render("system", {}),
-    dossier: renderDossier(templates, tool),
+    system: templates.render("system", { delimited: spotlight !== "off", datamarked: spotlight === "datamark" }),
+    dossier: renderDossier(templates, tool, spotlight),
     instructions: renderInstructions(templates, persona),
   };
 }

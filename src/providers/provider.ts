@@ -45,6 +45,8 @@ export interface GenerateRequest {
   temperature?: number;
   /** Sampling seed, for providers that take one. */
   seed?: number;
+  /** Which repeat of the same request this is; never sent, but keeps cached samples apart. */
+  sampleIndex?: number;
   /** Earlier turns to replay before asking again (used to repair a bad answer). */
   followUp?: { answer: string; correction: string };
   /** Aborts the call. */

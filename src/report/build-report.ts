@@ -1,4 +1,4 @@
-import { meanShipConfidence, pickWinner, summarizePanel } from "../panel/panel-math.js";
+import { meanShipConfidence, pickWinner, summarizePanel, tallyPersonaVotes } from "../panel/panel-math.js";
 import type { Persona } from "../personas/persona.js";
 import type { ToolResult } from "../pipeline/run-panel.js";
 import type { Report, SkippedTool, ToolReport, Usage } from "./report-schema.js";
@@ -78,6 +78,7 @@ export function sumUsage(usages: readonly Usage[]): Usage {
 
 function toToolReport(result: ToolResult): ToolReport {
   const { tool } = result;
+  const votes = tallyPersonaVotes(result.reviews);
   return {
     name: tool.name,
     category: tool.category ?? null,
@@ -87,9 +88,11 @@ function toToolReport(result: ToolResult): ToolReport {
     url: tool.url ?? null,
     community: tool.community,
     panel: summarizePanel(
-      result.reviews.map((review) => review.verdict),
+      votes.flatMap((vote) => (vote.verdict === "tie" ? [] : [vote.verdict])),
       result.failures.length,
+      votes.filter((vote) => vote.verdict === "tie").length,
     ),
+    personaVotes: votes,
     reviews: result.reviews,
     failures: result.failures,
   };

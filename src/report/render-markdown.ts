@@ -59,6 +59,11 @@ function renderTool(tool: ToolReport, personaNames: Map<string, string>): string
     "### Reviewer scorecard",
     "",
   );
+  // With several models or samples per persona, say how each persona voted and how steadily.
+  if (tool.personaVotes.some((vote) => vote.ship + vote.skip > 1)) {
+    const votes = tool.personaVotes.map((vote) => `${inline(personaNames.get(vote.persona) ?? vote.persona)}: ${vote.verdict} (${vote.stability})`);
+    lines.push(`Persona votes: ${votes.join(" · ")}`, "");
+  }
   for (const review of tool.reviews) {
     const name = inline(personaNames.get(review.persona) ?? review.persona);
     const badge = review.verdict === "ship" ? "SHIP" : "SKIP";

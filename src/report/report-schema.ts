@@ -35,6 +35,10 @@ export const reviewSchema = z.object({
   reasked: z.literal(true).optional(),
   /** True when every answer came from the response store: no call was made, costUsd is 0. */
   fromCache: z.literal(true).optional(),
+  /** 0-based sample number with --samples > 1. */
+  sample: z.number().int().min(0).optional(),
+  /** The sampling seed sent, with --seed. */
+  seed: z.number().int().optional(),
 });
 
 /** A review that did not come back. */
@@ -68,6 +72,8 @@ export const panelSchema = z.object({
   shipPct: z.number().nullable(),
   ship: z.number().int(),
   skip: z.number().int(),
+  /** Personas whose models and samples tied (one vote per persona). */
+  tied: z.number().int().default(0),
   failed: z.number().int(),
   split: z.string(),
   consensus: z.enum(["ship", "skip", "split", "none"]),
@@ -83,8 +89,27 @@ export const toolReportSchema = z.object({
   url: z.string().nullable(),
   community: communityVoteSchema.nullable(),
   panel: panelSchema,
+  /** One vote per persona: the majority of its models and samples, with how stable it was. */
+  personaVotes: z.array(z.object({ persona: z.string(), verdict: z.enum(["ship", "skip", "tie"]), ship: z.number().int(), skip: z.number().int(), stability: z.string() })).default([]),
   reviews: z.array(reviewSchema),
   failures: z.array(failureSchema),
+});
+
+/** What a run was, so a researcher can reproduce it. */
+export const manifestSchema = z.object({
+  panelistVersion: z.string(),
+  /** Each requested model with the model ids the API answered with. */
+  models: z.array(z.object({ model: z.string(), responseModels: z.array(z.string()) })),
+  temperature: z.number().nullable(),
+  seed: z.number().int().nullable(),
+  samples: z.number().int(),
+  spotlight: z.string(),
+  /** Persona ids with a hash of each persona file's content. */
+  personas: z.array(z.object({ id: z.string(), name: z.string(), hash: z.string() })),
+  /** Hash of each prompt template. */
+  promptHashes: z.record(z.string(), z.string()),
+  /** Per-persona models from --assign, or null. */
+  assign: z.record(z.string(), z.array(z.string())).nullable(),
 });
 
 /** report.json, version 1: the contract scheduled jobs and researchers read. */
@@ -106,6 +131,10 @@ export const reportSchema = z.object({
   notStarted: z.number().int().min(0),
   /** Tools left out because their input was bad. */
   skipped: z.array(skippedToolSchema),
+  /** How the run was configured (review and compare). */
+  manifest: manifestSchema.optional(),
+  /** With --swap: the pick when the tools were reviewed in reverse order, and whether it flipped. */
+  swap: z.object({ pick: z.string().nullable(), positionDependent: z.boolean() }).optional(),
 });
 
 /** report.json. */
@@ -116,6 +145,8 @@ export type ToolReport = z.infer<typeof toolReportSchema>;
 export type Review = z.infer<typeof reviewSchema>;
 /** One failed review in report.json. */
 export type ReviewFailure = z.infer<typeof failureSchema>;
+/** A run's manifest. */
+export type Manifest = z.infer<typeof manifestSchema>;
 /** A tool left out for bad input. */
 export type SkippedTool = z.infer<typeof skippedToolSchema>;
 /** Token counts in report.json. */

@@ -23,6 +23,8 @@ const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
 export interface WriteReportOptions {
   /** File name without extension. Default `report`. */
   baseName?: string;
+  /** Extra Markdown appended to report.md (the statistics section of a study). */
+  markdownAppendix?: string;
   /**
    * Values that must never reach disk (the run's API keys). A model or server can echo a key back
    * in an answer or an error, so every file is redacted as it is written.
@@ -41,7 +43,8 @@ export async function writeReportFiles(report: Report, directory: string, format
   for (const format of formats) {
     const path = join(directory, `${baseName}.${format}`);
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, redactSecrets(RENDERERS[format](report), options.secrets), "utf8");
+    const text = format === "md" && options.markdownAppendix ? `${RENDERERS.md(report)}\n${options.markdownAppendix}` : RENDERERS[format](report);
+    await writeFile(temporary, redactSecrets(text, options.secrets), "utf8");
     await rename(temporary, path);
     paths.push(path);
   }

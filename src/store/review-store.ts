@@ -39,6 +39,8 @@ export interface ExportRow {
   category: string | null;
   pricing: string | null;
   url: string | null;
+  /** Characters in the tool's description. */
+  descriptionChars: number;
   persona: string;
   model: string;
   verdict: string;
@@ -263,6 +265,7 @@ export class ReviewStore {
         category: tool.category ?? null,
         pricing: tool.pricing ?? null,
         url: tool.url ?? null,
+        descriptionChars: tool.description.length,
         persona: review.persona,
         model: review.model,
         verdict: review.verdict,

@@ -1,26 +1,21 @@
 import { readFile, writeFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { indexReportSchema } from "../../src/batch/index-report.js";
-import { loadPersonas } from "../../src/personas/load-personas.js";
-import type { Persona } from "../../src/personas/persona.js";
 import { reportSchema } from "../../src/report/report-schema.js";
 import { ReviewStore } from "../../src/store/review-store.js";
-import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import type { FakeLlmServer } from "../support/fake-llm-server.js";
+import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
 import { identifyCall, scriptedVerdict } from "../support/scripted-panel.js";
 
-let personas: Persona[];
+const personas = useBuiltInPersonas();
+const servers = useFakeLlmServers();
 let server: FakeLlmServer | undefined;
-beforeAll(async () => void (personas = await loadPersonas()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** Tools whose name starts with a letter before "M" get a skeptic skip, so ship % varies. */
 async function startServer() {
-  server = await startFakeLlmServer({
+  server = await servers.start({
     handler: (call) => {
       const { tool, persona } = identifyCall(call, personas);
       return scriptedVerdict(tool, persona, persona === "skeptic" && /^[A-Ma-m]/.test(tool) ? "skip" : "ship");

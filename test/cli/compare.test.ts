@@ -33,8 +33,8 @@ async function readReport(out: string): Promise<Report> {
 function expectClawVsSmol(report: Report): void {
   expect(report.tools.map((tool) => tool.name)).toEqual(["Claw Code", "SmolVLM2 Turbo"]);
   const [claw, smol] = report.tools;
-  expect(claw!.panel).toEqual({ shipPct: 75, ship: 3, skip: 1, failed: 0, split: "3–1", consensus: "split" });
-  expect(smol!.panel).toEqual({ shipPct: 100, ship: 4, skip: 0, failed: 0, split: "4–0", consensus: "ship" });
+  expect(claw!.panel).toEqual({ shipPct: 75, ship: 3, skip: 1, tied: 0, failed: 0, split: "3–1", consensus: "split" });
+  expect(smol!.panel).toEqual({ shipPct: 100, ship: 4, skip: 0, tied: 0, failed: 0, split: "4–0", consensus: "ship" });
   expect(claw!.reviews.map((review) => [review.persona, review.verdict])).toEqual([
     ["developer-experience", "ship"],
     ["skeptic", "skip"],
@@ -132,7 +132,7 @@ describe("panelist compare, end to end through the real SDKs", () => {
       expect(call.body.tool_choice).toEqual({ type: "tool", name: "submit_verdict" });
       const [dossier, instructions] = call.body.messages[0].content;
       expect(dossier.cache_control).toEqual({ type: "ephemeral" });
-      expect(dossier.text).toMatch(/^<tool_dossier>\nName: SmolVLM2 Turbo\n/);
+      expect(dossier.text).toMatch(/^<tool_dossier>\nName: SmolVLM2\u02C6Turbo\n/);
       expect(instructions.cache_control).toBeUndefined();
       expect(instructions.text).toMatch(/^You are .+, reviewing the tool in the dossier above\./);
     }

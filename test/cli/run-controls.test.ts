@@ -1,21 +1,16 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
-import { loadPersonas } from "../../src/personas/load-personas.js";
-import type { Persona } from "../../src/personas/persona.js";
-import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import { describe, expect, test } from "vitest";
+import type { FakeLlmServer } from "../support/fake-llm-server.js";
+import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
 import { identifyCall, panelHandler, scriptedVerdict } from "../support/scripted-panel.js";
 
 const CLAW = "fixtures/tools/claw-code.md";
 const SMOL = "fixtures/tools/smolvlm2-turbo.md";
-let personas: Persona[];
+const personas = useBuiltInPersonas();
+const servers = useFakeLlmServers();
 let server: FakeLlmServer | undefined;
-beforeAll(async () => void (personas = await loadPersonas()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 async function readJson(path: string) {
   return JSON.parse(await readFile(path, "utf8"));
@@ -23,7 +18,7 @@ async function readJson(path: string) {
 
 describe("structured-output fallback", () => {
   test("a server that rejects json_schema gets json_object, remembered for the rest of the run", async () => {
-    server = await startFakeLlmServer({
+    server = await servers.start({
       handler: (call) => {
         if (call.body.response_format?.type === "json_schema") {
           return { kind: "error", status: 400, message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model." };
@@ -41,7 +36,7 @@ describe("structured-output fallback", () => {
   });
 
   test("then plain instructions when JSON mode is refused too; Anthropic steps from tool use to prompt", async () => {
-    server = await startFakeLlmServer({
+    server = await servers.start({
       handler: (call) => {
         if (call.body.response_format || call.body.tools) return { kind: "error", status: 400, message: "tools and response_format are not supported" };
         return { kind: "text", text: `Here you go:\n${JSON.stringify(scriptedVerdict("x", "y", "ship").kind === "json" ? (scriptedVerdict("x", "y", "ship") as { value: unknown }).value : {})}` };
@@ -58,7 +53,7 @@ describe("structured-output fallback", () => {
   });
 
   test("--structured fixes the mode: no fallback", async () => {
-    server = await startFakeLlmServer({ handler: () => ({ kind: "error", status: 400, message: "response_format json_schema unsupported" }) });
+    server = await servers.start({ handler: () => ({ kind: "error", status: 400, message: "response_format json_schema unsupported" }) });
     const run = await runCli(["review", CLAW, "--personas", "skeptic", "--model", "openai:m", "--structured", "json_schema", "--out", await temporaryDirectory()], {
       OPENAI_API_KEY: "sk-test-fixed",
       OPENAI_BASE_URL: server.openaiBaseUrl,
@@ -71,7 +66,7 @@ describe("structured-output fallback", () => {
 describe("secrets", () => {
   test("a recognisable key appears nowhere: not in the output folder, stdout or stderr, even in errors", async () => {
     const key = "sk-test-RECOGNISABLE-SECRET-4242";
-    server = await startFakeLlmServer({
+    server = await servers.start({
       handler: (call) => {
         const { tool, persona } = identifyCall(call, personas);
         // A hostile or careless server echoing the key back in an error and in an answer.
@@ -94,7 +89,7 @@ describe("secrets", () => {
 
 describe("cost", () => {
   test("report.json prices every review and the run at list price", async () => {
-    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    server = await servers.start({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
     await runCli(["review", CLAW, "--model", "openai:gpt-4.1-mini", "--out", out, "--format", "json"], { OPENAI_API_KEY: "sk-test-cost", OPENAI_BASE_URL: server.openaiBaseUrl });
     const report = await readJson(join(out, "report.json"));
@@ -109,7 +104,7 @@ describe("cost", () => {
   });
 
   test("an unknown model's cost is null; --prices supplies it", async () => {
-    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    server = await servers.start({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
     await runCli(["review", CLAW, "--personas", "skeptic", "--model", "openai:mystery", "--out", out, "--format", "json"], { OPENAI_API_KEY: "sk-test-c2", OPENAI_BASE_URL: server.openaiBaseUrl });
     expect((await readJson(join(out, "report.json"))).costUsd).toBeNull();
@@ -117,11 +112,13 @@ describe("cost", () => {
     await (await import("node:fs/promises")).writeFile(prices, JSON.stringify({ "openai:mystery": { input: 1000, cachedInput: 0, output: 0 } }));
     await runCli(["review", CLAW, "--personas", "skeptic", "--model", "openai:mystery", "--prices", prices, "--out", out, "--format", "json"], { OPENAI_API_KEY: "sk-test-c3", OPENAI_BASE_URL: server.openaiBaseUrl });
     const report = await readJson(join(out, "report.json"));
-    expect(report.costUsd).toBeCloseTo(report.usage.inputTokens / 1000, 6);
+    // $1000 per million uncached input tokens; the fake server served part of this prompt from its cache (priced 0).
+    expect(report.usage.cachedInputTokens).toBeGreaterThan(0);
+    expect(report.costUsd).toBeCloseTo((report.usage.inputTokens - report.usage.cachedInputTokens) / 1000, 6);
   });
 
   test("--max-cost stops the run before it overspends and says how many were not started", async () => {
-    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    server = await servers.start({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
     // Each call reserves its upper bound (~700 input and 1,024 output tokens at gpt-4.1 prices,
     // about $0.0096) and really costs about $0.0017, so $0.015 covers only the first few calls.
@@ -143,7 +140,7 @@ describe("cost", () => {
   });
 
   test("--dry-run lists the planned calls with estimates and calls nothing", async () => {
-    server = await startFakeLlmServer();
+    server = await servers.start();
     const run = await runCli(["compare", CLAW, SMOL, "--model", "openai:gpt-4.1-mini,anthropic:claude-haiku-4-5", "--dry-run", "--out", await temporaryDirectory()], {
       OPENAI_API_KEY: "sk-test-dry",
       OPENAI_BASE_URL: server.openaiBaseUrl,
@@ -161,7 +158,7 @@ describe("cost", () => {
 
 describe("bad input in a multi-tool run", () => {
   test("a bad tool is reported and skipped; the others go on; exit 1", async () => {
-    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    server = await servers.start({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
     const run = await runCli(["review", CLAW, "fixtures/bad-tools/name-wrong-type.md", "fixtures/bad-tools/bad-line.jsonl", "--model", "openai:m", "--out", out], {
       OPENAI_API_KEY: "sk-test-skip",
@@ -180,7 +177,7 @@ describe("bad input in a multi-tool run", () => {
   });
 
   test("an over-long description is cut with a warning naming the file", async () => {
-    server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    server = await servers.start({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
     const run = await runCli(["review", CLAW, "--personas", "skeptic", "--max-description-chars", "300", "--model", "openai:m", "--out", out, "--format", "json"], {
       OPENAI_API_KEY: "sk-test-cut",
@@ -195,7 +192,7 @@ describe("bad input in a multi-tool run", () => {
 
 describe("logs", () => {
   test("--verbose prints one line per call; --log-json the same as JSON lines", async () => {
-    server = await startFakeLlmServer({
+    server = await servers.start({
       handler: (call) => {
         const { tool, persona } = identifyCall(call, personas);
         if (persona === "skeptic" && call.attempt === 1) return { kind: "error", status: 429, headers: { "retry-after-ms": "3" } };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { communityShipPct, meanShipConfidence, pickWinner, summarizePanel, type PickCandidate } from "../../src/panel/panel-math.js";
+import { communityShipPct, meanShipConfidence, pickWinner, summarizePanel, tallyPersonaVotes, type PickCandidate } from "../../src/panel/panel-math.js";
 
 describe("summarizePanel", () => {
   test.each([
@@ -10,7 +10,26 @@ describe("summarizePanel", () => {
     { verdicts: [], failed: 4, shipPct: null, split: "0–0", consensus: "none" },
   ] as const)("$verdicts with $failed failed → $shipPct% ($split, $consensus)", ({ verdicts, failed, shipPct, split, consensus }) => {
     const summary = summarizePanel(verdicts, failed);
-    expect(summary).toEqual({ shipPct, ship: verdicts.filter((v) => v === "ship").length, skip: verdicts.filter((v) => v === "skip").length, failed, split, consensus });
+    expect(summary).toEqual({ shipPct, ship: verdicts.filter((v) => v === "ship").length, skip: verdicts.filter((v) => v === "skip").length, tied: 0, failed, split, consensus });
+  });
+  test("a tied persona counts as a voter but neither ship nor skip", () => {
+    expect(summarizePanel(["ship", "ship", "skip"], 0, 1)).toEqual({ shipPct: 50, ship: 2, skip: 1, tied: 1, failed: 0, split: "2–1 (1 tied)", consensus: "split" });
+    expect(summarizePanel(["ship"], 0, 1).consensus).toBe("split");
+  });
+});
+
+describe("tallyPersonaVotes", () => {
+  test("one vote per persona: the majority of its models and samples, with its stability", () => {
+    const votes = tallyPersonaVotes([
+      { persona: "skeptic", verdict: "skip" }, { persona: "skeptic", verdict: "ship" }, { persona: "skeptic", verdict: "skip" },
+      { persona: "futurist", verdict: "ship" }, { persona: "futurist", verdict: "ship" }, { persona: "futurist", verdict: "ship" },
+      { persona: "business", verdict: "ship" }, { persona: "business", verdict: "skip" },
+    ]);
+    expect(votes).toEqual([
+      { persona: "skeptic", verdict: "skip", ship: 1, skip: 2, stability: "2/3 skip" },
+      { persona: "futurist", verdict: "ship", ship: 3, skip: 0, stability: "3/3 ship" },
+      { persona: "business", verdict: "tie", ship: 1, skip: 1, stability: "1/2 ship (tie)" },
+    ]);
   });
 });
 

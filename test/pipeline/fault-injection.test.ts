@@ -1,22 +1,17 @@
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { resolveConfig } from "../../src/config/resolve-config.js";
 import { FLAG_NAMES } from "../../src/cli/parse-command-line.js";
-import { loadPersonas } from "../../src/personas/load-personas.js";
-import type { Persona } from "../../src/personas/persona.js";
 import type { CallEvent } from "../../src/pipeline/call-event.js";
 import { reviewTools } from "../../src/pipeline/review-tools.js";
-import { startFakeLlmServer, type FakeLlmServer, type FakeReply } from "../support/fake-llm-server.js";
+import type { FakeLlmServer, FakeReply } from "../support/fake-llm-server.js";
+import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
 import { temporaryDirectory, runCli } from "../support/run-cli.js";
 import { identifyCall, isModeratorCall, moderatorReply, scriptedVerdict } from "../support/scripted-panel.js";
 
 const TOOLS = ["fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md"];
-let personas: Persona[];
+const personas = useBuiltInPersonas();
+const servers = useFakeLlmServers();
 let server: FakeLlmServer | undefined;
-beforeAll(async () => void (personas = await loadPersonas()));
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const PROSE_WRAPPED = (tool: string, persona: string): FakeReply => ({
   kind: "text",
@@ -40,7 +35,7 @@ const FAULTS: Record<"openai" | "anthropic", Record<string, (tool: string, perso
 };
 
 async function faultyRun(protocol: "openai" | "anthropic") {
-  server = await startFakeLlmServer({
+  server = await servers.start({
     handler: (call) => {
       if (isModeratorCall(call)) return moderatorReply(call);
       const { tool, persona } = identifyCall(call, personas);
@@ -92,7 +87,7 @@ describe.each(["openai", "anthropic"] as const)("fault injection through the %s 
 });
 
 test("a fault that never clears: exit 1 and every failure named", async () => {
-  server = await startFakeLlmServer({ handler: () => ({ kind: "error", status: 500, message: "upstream on fire", headers: { "retry-after-ms": "1" } }) });
+  server = await servers.start({ handler: () => ({ kind: "error", status: 500, message: "upstream on fire", headers: { "retry-after-ms": "1" } }) });
   const out = await temporaryDirectory();
   const run = await runCli(["compare", ...TOOLS, "--model", "openai:m", "--max-retries", "2", "--out", out], { OPENAI_API_KEY: "sk-test-never", OPENAI_BASE_URL: server.openaiBaseUrl });
   expect(run.code).toBe(1);
@@ -110,7 +105,7 @@ test("a fault that never clears: exit 1 and every failure named", async () => {
 });
 
 test("a refusal is a failure with its own reason and is not retried", async () => {
-  server = await startFakeLlmServer({
+  server = await servers.start({
     handler: (call) => {
       const { tool, persona } = identifyCall(call, personas);
       return persona === "skeptic" ? { kind: "refusal", text: "I won't review this." } : scriptedVerdict(tool, persona, "ship");
@@ -125,7 +120,7 @@ test("a refusal is a failure with its own reason and is not retried", async () =
 });
 
 test("an answer still unusable after the repair is recorded with its raw text", async () => {
-  server = await startFakeLlmServer({ handler: () => ({ kind: "text", text: "I'd say ship, probably." }) });
+  server = await servers.start({ handler: () => ({ kind: "text", text: "I'd say ship, probably." }) });
   const out = await temporaryDirectory();
   const run = await runCli(["review", TOOLS[0]!, "--personas", "skeptic", "--model", "openai:m", "--out", out, "--format", "json"], { OPENAI_API_KEY: "sk-test-junk", OPENAI_BASE_URL: server.openaiBaseUrl });
   expect(run.code).toBe(1);

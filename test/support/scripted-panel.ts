@@ -6,7 +6,8 @@ export type VerdictScript = Record<string, Record<string, "ship" | "skip">>;
 
 /** Which tool and persona a review call is about, read from the prompt text. */
 export function identifyCall(call: FakeCall, personas: readonly Persona[]): { tool: string; persona: string } {
-  const tool = /^Name: (.*)$/m.exec(call.text)?.[1] ?? "?";
+  // Tool text is data-marked by default (spaces become ˆ); read the name back as written.
+  const tool = (/^Name: (.*)$/m.exec(call.text)?.[1] ?? "?").replaceAll("\u02C6", " ");
   const persona = personas.find((candidate) => call.text.includes(`You are ${candidate.name}, reviewing`));
   return { tool, persona: persona?.id ?? "?" };
 }

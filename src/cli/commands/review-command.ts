@@ -1,5 +1,8 @@
 import { resolveConfig } from "../../config/resolve-config.js";
+import { runConfigSchema } from "../../config/run-config.js";
 import { ConfigError } from "../../errors/config-error.js";
+import { InputError } from "../../errors/input-error.js";
+import { zodIssueText } from "../../errors/zod-issue-text.js";
 import type { CallEvent } from "../../pipeline/call-event.js";
 import type { ReviewPlan } from "../../pipeline/review-tools.js";
 import type { Report } from "../../report/report-schema.js";
@@ -9,6 +12,7 @@ import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 
 /** `panelist review` and `panelist compare`. */
 export async function runReviewCommand(commandLine: CommandLine, io: CliIO, compare: boolean): Promise<number> {
+  if (commandLine.replay !== undefined) return replay(commandLine, io);
   if (commandLine.positionals.length === 0) throw new ConfigError(commandLine.command ?? "review", "give at least one tool file");
   const { config, env, modelNote } = resolveConfig({
     flags: commandLine.flags,
@@ -75,3 +79,30 @@ function formatPlan(plan: ReviewPlan): string {
   return `${lines.join("\n")}\n`;
 }
 
+
+/** `--replay report.json`: re-renders recorded reviews in the chosen formats, with no calls and no keys. */
+async function replay(commandLine: CommandLine, io: CliIO): Promise<number> {
+  const file = commandLine.replay!;
+  const { readFile } = await import("node:fs/promises");
+  const { reportSchema } = await import("../../report/report-schema.js");
+  const { writeReportFiles } = await import("../../report/write-report-files.js");
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new InputError({ file, field: "--replay" }, `cannot read a report: ${(error as Error).message}`);
+  }
+  const parsed = reportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError({ file, field: issue.path.join(".") || "report" }, zodIssueText(issue));
+  }
+  const settings = runConfigSchema.pick({ out: true, formats: true }).safeParse({
+    ...(commandLine.flags.out === undefined ? {} : { out: commandLine.flags.out }),
+    ...(commandLine.flags.formats === undefined ? {} : { formats: commandLine.flags.formats }),
+  });
+  if (!settings.success) throw new ConfigError(settings.error.issues[0]!.path[0] === "out" ? "--out" : "--format", zodIssueText(settings.error.issues[0]!));
+  const files = await writeReportFiles(parsed.data, settings.data.out, settings.data.formats);
+  io.stdout(`Replayed ${file} (${parsed.data.tools.reduce((sum, tool) => sum + tool.reviews.length, 0)} recorded reviews, no calls). Wrote ${files.join(", ")}\n`);
+  return EXIT.ok;
+}
