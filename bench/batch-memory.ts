@@ -38,7 +38,7 @@ async function measure(label: string, nodeOptions: string): Promise<{ ok: boolea
   );
   const [code] = (await once(child, "exit")) as [number];
   const seconds = (performance.now() - started) / 1000;
-  const peakMb = Number(await readFile(rssFile, "utf8")) / 1024;
+  const peakMb = (JSON.parse(await readFile(rssFile, "utf8")) as { maxRssKb: number }).maxRssKb / 1024;
   console.log(`batch memory (${label}): ${tools} tools, ${tools * 4} reviews, exit ${code}, ${seconds.toFixed(1)} s, peak RSS ${peakMb.toFixed(1)} MB (target < 200 MB)`);
   return { ok: code === 0, peakMb };
 }

@@ -75,3 +75,5 @@ export { datamark, DATAMARK, type SpotlightMode } from "./prompts/spotlight.js";
 export { parseAssignments } from "./pipeline/run-parts.js";
 export { panelistVersion } from "./version.js";
 export { manifestSchema, type Manifest } from "./report/report-schema.js";
+export { RateLimiter, type RateLimits, type Clock } from "./pipeline/rate-limiter.js";
+export { readRateLimitHeaders, parseReset, type RateLimitInfo } from "./providers/rate-limit-headers.js";

@@ -46,6 +46,8 @@ const RUN_OPTIONS = `Options:
                               strongest the endpoint accepts, falling back when it refuses)
   --repair-attempts <n>       re-asks after an unusable or cut-off answer (default 1)
   --max-cost <usd>            start no call that could take spending past this
+  --rpm <n>, --tpm <n>        requests / tokens per minute per model, for servers that send
+                              no rate-limit headers (headers are followed anyway)
   --prices <file.json>        prices overriding the built-in table (USD per million tokens)
   --max-description-chars <n> cut longer descriptions, with a warning (default 20000)
   --dry-run                   list the planned calls with token and cost estimates; call nothing

@@ -57,6 +57,8 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   assign: "--assign",
   spotlight: "--spotlight",
   swap: "--swap",
+  rpm: "--rpm",
+  tpm: "--tpm",
 };
 
 const OPTIONS = {
@@ -84,6 +86,8 @@ const OPTIONS = {
   assign: { type: "string" },
   spotlight: { type: "string" },
   swap: { type: "boolean" },
+  rpm: { type: "string" },
+  tpm: { type: "string" },
   replay: { type: "string" },
   verbose: { type: "boolean", short: "v" },
   store: { type: "string" },
@@ -134,6 +138,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     assign: values.assign,
     spotlight: values.spotlight,
     swap: values.swap,
+    rpm: values.rpm,
+    tpm: values.tpm,
   };
   return {
     command,

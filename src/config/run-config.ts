@@ -61,6 +61,10 @@ export const runConfigSchema = z.object({
   swap: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
     .default(false),
+  /** Requests per minute per endpoint, for endpoints that send no rate-limit headers. */
+  rpm: z.coerce.number().positive().optional(),
+  /** Tokens per minute per endpoint (prompt estimate + output limit). */
+  tpm: z.coerce.number().positive().optional(),
   /** Plan the calls and estimate cost; call nothing. */
   dryRun: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
@@ -98,4 +102,6 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   assign: "PANELIST_ASSIGN",
   spotlight: "PANELIST_SPOTLIGHT",
   swap: "PANELIST_SWAP",
+  rpm: "PANELIST_RPM",
+  tpm: "PANELIST_TPM",
 };

@@ -1,4 +1,5 @@
 import type { GenerateRequest, GenerateResult, Provider } from "../providers/provider.js";
+import type { RateLimiter } from "./rate-limiter.js";
 import { retryDelay, type RetryPolicy } from "./retry-policy.js";
 
 /** One attempt's outcome, for logs. */
@@ -21,6 +22,10 @@ export interface CallWithRetriesOptions {
   onAttempt?: (event: AttemptEvent) => void;
   /** Source of jitter; Math.random by default. */
   random?: () => number;
+  /** Paces attempts to the endpoint's limits; told what each answer's headers said. */
+  limiter?: RateLimiter;
+  /** Estimated tokens of one attempt, for a tokens-per-minute limit. */
+  estimatedTokens?: number;
 }
 
 /**
@@ -45,6 +50,15 @@ export async function callWithRetries(
 }
 
 async function attemptOnce(provider: Provider, request: Omit<GenerateRequest, "signal">, options: CallWithRetriesOptions): Promise<GenerateResult> {
+  await options.limiter?.acquire(options.estimatedTokens ?? 0);
+  const result = await callOnce(provider, request, options);
+  if (result.ok) options.limiter?.observe(result.rateLimit);
+  // A 429 means the endpoint is full for everyone: hold all starts, not just this call's retry.
+  else if (result.error.status === 429) options.limiter?.hold(result.error.retryAfterMs ?? 1000);
+  return result;
+}
+
+async function callOnce(provider: Provider, request: Omit<GenerateRequest, "signal">, options: CallWithRetriesOptions): Promise<GenerateResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const onAbort = (): void => controller.abort();

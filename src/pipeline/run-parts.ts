@@ -15,6 +15,7 @@ import { verdictJsonSchema } from "../verdict/verdict-schema.js";
 import type { CallEvent } from "./call-event.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
 import type { JobContext } from "./run-review-job.js";
+import { RateLimiter } from "./rate-limiter.js";
 import { StructuredModes } from "./structured-modes.js";
 
 /** What every kind of run needs besides its tools: checked before the first call. */
@@ -111,6 +112,7 @@ export function buildJobContext(config: RunConfig, parts: RunParts, options: Job
     timeoutMs: config.timeoutSeconds * 1000,
     repairAttempts: config.repairAttempts,
     modes: new StructuredModes(config.structured),
+    limiters: new Map(parts.providers.map((provider) => [providerLabel(provider), new RateLimiter({ ...(config.rpm ? { rpm: config.rpm } : {}), ...(config.tpm ? { tpm: config.tpm } : {}) })])),
     budget: new Budget(config.maxCost),
     prices: parts.prices,
     ...(options.signal ? { signal: options.signal } : {}),

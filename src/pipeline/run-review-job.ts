@@ -11,6 +11,7 @@ import { parseVerdict } from "../verdict/parse-verdict.js";
 import { VERDICT_SCHEMA_NAME, type JsonSchema } from "../verdict/verdict-schema.js";
 import type { CallEvent } from "./call-event.js";
 import { callWithRetries } from "./call-with-retries.js";
+import type { RateLimiter } from "./rate-limiter.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import { rejectsStructuredMode, type StructuredModes } from "./structured-modes.js";
 
@@ -41,6 +42,8 @@ export interface JobContext extends CallSettings {
   /** Re-asks after an unusable or cut-off answer. */
   repairAttempts: number;
   modes: StructuredModes;
+  /** One rate limiter per endpoint (`provider:model`). */
+  limiters?: Map<string, RateLimiter>;
   budget: Budget;
   prices: PriceTable;
   /** Aborts calls in flight. */
@@ -67,8 +70,9 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
   const model = providerLabel(job.provider);
   const persona = job.persona.id;
   const price = findPrice(model, context.prices);
-  const estimate = price ? costOf(estimateUsage(job, context), price) : 0;
-  const reservation = context.budget.tryReserve(estimate);
+  const estimate = estimateUsage(job, context);
+  const reservation = context.budget.tryReserve(price ? costOf(estimate, price) : 0);
+  const limiter = context.limiters?.get(model);
   if (!reservation) {
     return { ok: false, failure: { persona, model, kind: "budget", error: `not started: --max-cost of $${context.budget.limitUsd} would be exceeded`, attempts: 0, usage: ZERO_USAGE, costUsd: 0 } };
   }
@@ -107,6 +111,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
       timeoutMs: context.timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.random ? { random: context.random } : {}),
+      ...(limiter ? { limiter, estimatedTokens: estimate.inputTokens + estimate.outputTokens } : {}),
       onAttempt: (event) => {
         const fallback = !event.result.ok && rejectsStructuredMode(event.result.error) && context.modes.hasFallback(job.provider, mode);
         context.onCall?.({

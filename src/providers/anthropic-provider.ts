@@ -2,6 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { MessageCreateParamsNonStreaming, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { ProviderError } from "../errors/provider-error.js";
 import type { FinishReason, GenerateRequest, GenerateResult, Provider } from "./provider.js";
+import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import { toProviderError } from "./sdk-error.js";
 
 /** Settings of an Anthropic Messages API endpoint. */
@@ -36,9 +37,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const started = performance.now();
       const elapsed = (): number => Math.round(performance.now() - started);
       try {
-        const message = await client.messages.create(buildParams(options.model, request), {
-          ...(request.signal ? { signal: request.signal } : {}),
-        });
+        const { data: message, response } = await client.messages
+          .create(buildParams(options.model, request), { ...(request.signal ? { signal: request.signal } : {}) })
+          .withResponse();
+        const rateLimit = readRateLimitHeaders(response.headers);
         const usage = {
           // Anthropic counts cache reads and writes apart from `input_tokens`; Panelist's input
           // count includes them so cached ÷ input is a share.
@@ -62,7 +64,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
         if (text.trim() === "") {
           return { ok: false, error: new ProviderError("empty answer", { ...context, kind: "empty", retryable: false }), latencyMs: elapsed() };
         }
-        return { ok: true, text, usage, finishReason, latencyMs: elapsed(), responseModel: message.model ?? options.model };
+        return { ok: true, text, usage, finishReason, latencyMs: elapsed(), responseModel: message.model ?? options.model, ...(rateLimit ? { rateLimit } : {}) };
       } catch (error) {
         return { ok: false, error: toProviderError(error, Anthropic, context), latencyMs: elapsed() };
       }

@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { ProviderError } from "../errors/provider-error.js";
 import type { FinishReason, GenerateRequest, GenerateResult, Provider, StructuredMode } from "./provider.js";
+import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import { toProviderError } from "./sdk-error.js";
 
 /** Settings of an OpenAI-compatible endpoint. */
@@ -45,9 +46,10 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       const started = performance.now();
       const elapsed = (): number => Math.round(performance.now() - started);
       try {
-        const completion = await client.chat.completions.create(buildParams(options, request), {
-          ...(request.signal ? { signal: request.signal } : {}),
-        });
+        const { data: completion, response } = await client.chat.completions
+          .create(buildParams(options, request), { ...(request.signal ? { signal: request.signal } : {}) })
+          .withResponse();
+        const rateLimit = readRateLimitHeaders(response.headers);
         const choice = completion.choices[0];
         const message = choice?.message;
         const usage = {
@@ -69,6 +71,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           finishReason: normalizeFinishReason(choice?.finish_reason ?? "unknown"),
           latencyMs: elapsed(),
           responseModel: completion.model ?? options.model,
+          ...(rateLimit ? { rateLimit } : {}),
         };
       } catch (error) {
         return failure(toProviderError(error, OpenAI, context), elapsed());

@@ -1,4 +1,5 @@
 import type { ProviderError } from "../errors/provider-error.js";
+import type { RateLimitInfo } from "./rate-limit-headers.js";
 import type { JsonSchema } from "../verdict/verdict-schema.js";
 
 /** Token counts of one call. */
@@ -66,6 +67,8 @@ export interface GenerateSuccess {
   responseModel: string;
   /** Set when the answer came from Panelist's response store: no call was made, nothing was spent. */
   fromCache?: true;
+  /** What the response headers said about rate limits, when they said anything. */
+  rateLimit?: RateLimitInfo;
 }
 
 /** A call that failed. */

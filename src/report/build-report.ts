@@ -43,7 +43,7 @@ export function buildReport(input: BuildReportInput): Report {
     personas: input.personas.map((persona) => ({ id: persona.id, name: persona.name })),
     tools,
     ...(pick ? { pick } : {}),
-    usage: { ...sumUsage(calls.map((call) => call.usage)), calls: calls.reduce((sum, call) => sum + call.attempts, 0) },
+    usage: withCachedShare({ ...sumUsage(calls.map((call) => call.usage)), calls: calls.reduce((sum, call) => sum + call.attempts, 0) }),
     costUsd: costs.includes(null) ? null : Math.round((costs as number[]).reduce((sum, cost) => sum + cost, 0) * 1_000_000) / 1_000_000,
     notStarted: tools.reduce((sum, tool) => sum + tool.failures.filter((failure) => failure.kind === "budget").length, 0),
     skipped: [...(input.skipped ?? [])],
@@ -61,7 +61,13 @@ export interface ExtraCall {
 export function withSummary(report: Report, summary: string | undefined, call: ExtraCall): Report {
   const usage = sumUsage([report.usage, call.usage]);
   const costUsd = report.costUsd === null || (call.costUsd === null && call.attempts > 0) ? null : Math.round((report.costUsd + (call.costUsd ?? 0)) * 1_000_000) / 1_000_000;
-  return { ...report, ...(summary ? { summary } : {}), usage: { ...usage, calls: report.usage.calls + call.attempts }, costUsd };
+  return { ...report, ...(summary ? { summary } : {}), usage: withCachedShare({ ...usage, calls: report.usage.calls + call.attempts }), costUsd };
+}
+
+/** Adds the share of input served from prompt caches, to four decimals. */
+function withCachedShare<T extends Usage>(usage: T): T & { cachedShare: number | null } {
+  const share = usage.inputTokens === 0 ? null : Math.round((usage.cachedInputTokens / usage.inputTokens) * 10_000) / 10_000;
+  return { ...usage, cachedShare: share };
 }
 
 /** Adds up token counts. */

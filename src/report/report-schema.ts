@@ -124,7 +124,11 @@ export const reportSchema = z.object({
   /** The moderator's 2–4 sentence editor summary (compare runs with --summary); never changes the pick. */
   summary: z.string().optional(),
   /** Totals over every call of the run; `calls` counts HTTP calls, retries included. */
-  usage: usageSchema.extend({ calls: z.number().int().min(0) }),
+  usage: usageSchema.extend({
+    calls: z.number().int().min(0),
+    /** Share of input tokens served from the providers' prompt caches (0..1); null with no input. */
+    cachedShare: z.number().min(0).max(1).nullable().default(null),
+  }),
   /** Total USD at list price, failed calls included; null when any model's price is unknown. */
   costUsd: z.number().min(0).nullable(),
   /** Reviews not started because --max-cost would have been exceeded. */

@@ -196,3 +196,22 @@ describe("panelist compare, end to end through the real SDKs", () => {
     await expect(readFile(join(out, "report.md"), "utf8")).rejects.toThrow();
   });
 });
+
+describe("prompt-cache share", () => {
+  test("report.json says what share of input tokens came from the provider's cache", async () => {
+    const personas = await loadPersonas();
+    const cacheServer = await startFakeLlmServer({ handler: panelHandler({}, personas) });
+    try {
+      const out = await temporaryDirectory();
+      await runCli(["review", CLAW, "--model", "anthropic:claude-haiku-4-5", "--concurrency", "1", "--out", out, "--format", "json"], { ANTHROPIC_API_KEY: "sk-ant-share", ANTHROPIC_BASE_URL: cacheServer.anthropicBaseUrl });
+      const report = await readReport(out);
+      // Calls 2–4 read the tool definition, system prompt and dossier from the cache.
+      expect(report.usage.cachedInputTokens).toBeGreaterThan(0);
+      expect(report.usage.cachedShare).toBeCloseTo(report.usage.cachedInputTokens / report.usage.inputTokens, 4);
+      expect(report.tools[0]!.reviews[0]!.usage.cachedInputTokens).toBe(0);
+      expect(report.tools[0]!.reviews[1]!.usage.cachedInputTokens).toBeGreaterThan(0);
+    } finally {
+      await cacheServer.close();
+    }
+  });
+});

@@ -49,6 +49,11 @@ export interface FakeLlmServerOptions {
   latencyMs?: number;
   /** OpenAI-style caching counts a shared prefix only from this many tokens. Default 1024. */
   cacheMinTokens?: number;
+  /**
+   * Requests allowed per one-second window; above it, a 429 with retry-after-ms. Every answer
+   * carries x-ratelimit-* headers (remaining and reset as a duration, as OpenAI sends them).
+   */
+  requestsPerSecond?: number;
 }
 
 /** A running fake server. */
@@ -92,6 +97,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   const calls: FakeCall[] = [];
   const seen = new Map<string, number>();
   const cache = new PromptCache(options.cacheMinTokens ?? 1024);
+  const rateWindow = new RequestWindow(options.requestsPerSecond);
   const sockets = new Set<Socket>();
   const pending = new Set<ServerResponse>();
 
@@ -131,6 +137,11 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     seen.set(key, attempt);
     const call: FakeCall = { protocol, path, headers: request.headers, body, text, model, index: calls.length, attempt };
     calls.push(call);
+    const limit = rateWindow.take();
+    if (limit && limit.remaining < 0) {
+      return sendError(response, protocol, { kind: "error", status: 429, message: "rate limit reached for requests", headers: { ...limit.headers, "retry-after-ms": String(limit.resetMs) } });
+    }
+    const limitHeaders = limit?.headers ?? {};
     const reply = await handler(call);
     const delay = (options.latencyMs ?? 0) + ("delayMs" in reply ? (reply.delayMs ?? 0) : 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -152,7 +163,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         return;
       }
       default:
-        return sendJson(response, 200, success(protocol, body, reply, cache));
+        return sendJson(response, 200, success(protocol, body, reply, cache), limitHeaders);
     }
   }
 
@@ -335,6 +346,36 @@ class PromptCache {
       input_tokens: Math.max(0, total - prefixTokens),
       cache_creation_input_tokens: hit ? 0 : prefixTokens,
       cache_read_input_tokens: hit ? prefixTokens : 0,
+    };
+  }
+}
+
+/** Fixed one-second windows of allowed requests, for rate-limit tests and the benchmark. */
+class RequestWindow {
+  private windowStart = 0;
+  private used = 0;
+
+  constructor(private readonly perSecond: number | undefined) {}
+
+  /** Counts one request; undefined when there is no limit. `remaining` below 0 means over it. */
+  take(): { remaining: number; resetMs: number; headers: Record<string, string> } | undefined {
+    if (this.perSecond === undefined) return undefined;
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.used = 0;
+    }
+    this.used += 1;
+    const remaining = this.perSecond - this.used;
+    const resetMs = Math.max(1, 1000 - (now - this.windowStart));
+    return {
+      remaining,
+      resetMs,
+      headers: {
+        "x-ratelimit-limit-requests": String(this.perSecond),
+        "x-ratelimit-remaining-requests": String(Math.max(0, remaining)),
+        "x-ratelimit-reset-requests": `${resetMs}ms`,
+      },
     };
   }
 }

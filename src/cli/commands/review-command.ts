@@ -66,7 +66,7 @@ function summarize(report: Report): string {
   const cost = report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`;
   lines.push(
     `Reviews: ${reviews} done, ${failed} failed, ${report.notStarted} not started, ${report.skipped.length} tools skipped · ${report.usage.calls} calls · ` +
-      `${report.usage.inputTokens} input tokens (${report.usage.cachedInputTokens} cached), ${report.usage.outputTokens} output · ${cost}`,
+      `${report.usage.inputTokens} input tokens (${report.usage.cachedInputTokens} cached${report.usage.cachedShare ? `, ${(report.usage.cachedShare * 100).toFixed(1)}%` : ""}), ${report.usage.outputTokens} output · ${cost}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: Panelist's speed and cost figures, each a ratio taken in one run against the
+ * fake LLM server on 127.0.0.1 (see README, Performance).
+ *   1. overhead: 1,000 tools × 4 personas, concurrency 64, 200 ms server latency: wall ÷ ideal,
+ *      and CPU ms per call of the whole `panelist batch` process (SDK, parsing, store, reports);
+ *   2. rate-limited: the server allows R requests a second and answers 429 above it: achieved ÷ R;
+ *   3. cache: input tokens billed per 4-persona panel with prompt caching ÷ without;
+ *   4. start-up: `panelist --help` wall ÷ `node -e 0` wall;
+ *   5. memory: peak RSS of a 10,000-tool batch (bench/batch-memory.ts).
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FLAG_NAMES } from "../src/cli/parse-command-line.js";
+import { resolveConfig } from "../src/config/resolve-config.js";
+import { reviewTools } from "../src/pipeline/review-tools.js";
+import { startFakeLlmServer, type FakeLlmServerOptions } from "../test/support/fake-llm-server.js";
+
+const dir = await mkdtemp(join(tmpdir(), "panelist-bench-"));
+const launches = (await readFile("fixtures/launches.jsonl", "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+
+async function toolsFile(count: number): Promise<string> {
+  const path = join(dir, `tools-${count}.jsonl`);
+  const lines = Array.from({ length: count }, (_, index) => {
+    const base = launches[index % launches.length]!;
+    return JSON.stringify({ name: `${base.name} ${index}`, tagline: base.tagline, category: base.category, pricing: base.pricing, description: base.description, url: `https://example.com/tools/${index}` });
+  });
+  await writeFile(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+/** Runs `panelist batch` in its own process; returns wall ms, CPU ms and the summary line. */
+async function batchRun(input: string, server: { openaiBaseUrl: string }, concurrency: number): Promise<{ wallMs: number; cpuMs: number; stdout: string; code: number }> {
+  const out = await mkdtemp(join(dir, "run-"));
+  const usageFile = join(out, "usage.json");
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ["--import", "./bench/report-max-rss.mjs", "dist/cli/bin.js", "batch", input, "--model", "openai:gpt-4.1-mini", "--store", join(out, "p.db"), "--out", join(out, "out"), "--concurrency", String(concurrency), "--format", "json"],
+    { env: { PATH: process.env.PATH ?? "", OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl, PANELIST_BENCH_RSS_FILE: usageFile }, stdio: ["ignore", "pipe", "ignore"] },
+  );
+  let stdout = "";
+  child.stdout!.on("data", (chunk: Buffer) => void (stdout += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number];
+  const wallMs = performance.now() - started;
+  const usage = JSON.parse(await readFile(usageFile, "utf8")) as { userMs: number; systemMs: number };
+  return { wallMs, cpuMs: usage.userMs + usage.systemMs, stdout, code };
+}
+
+async function withServer<T>(options: FakeLlmServerOptions, run: (server: Awaited<ReturnType<typeof startFakeLlmServer>>) => Promise<T>): Promise<T> {
+  const server = await startFakeLlmServer(options);
+  try {
+    return await run(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** `npx tsx bench/run-benchmarks.ts 2 4` runs only those figures. */
+const only = process.argv.slice(2).map(Number);
+const want = (figure: number): boolean => only.length === 0 || only.includes(figure);
+const results: string[] = [];
+const report = (line: string): void => {
+  results.push(line);
+  console.log(line);
+};
+
+// 1. Overhead.
+if (want(1)) {
+  const calls = 1000 * 4;
+  const concurrency = 64;
+  const latency = 200;
+  const input = await toolsFile(1000);
+  const run = await withServer({ latencyMs: latency }, (server) => batchRun(input, server, concurrency));
+  const ideal = Math.ceil(calls / concurrency) * latency;
+  report(`1. overhead: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)} (target ≤ 1.03); CPU ${(run.cpuMs / calls).toFixed(2)} ms per call (target ≤ 1.5); exit ${run.code}`);
+}
+
+// 2. Rate-limited.
+if (want(2)) {
+  const perSecond = 40;
+  const input = await toolsFile(100);
+  const calls = 100 * 4;
+  const outcome = await withServer({ requestsPerSecond: perSecond }, async (server) => {
+    const arrivals: number[] = [];
+    server.setHandler(() => {
+      arrivals.push(performance.now());
+      return { kind: "json", value: { verdict: "ship", confidence: 0.8, quote: "q", rationale: "r", strengths: [], risks: [], pricingRead: null } };
+    });
+    const run = await batchRun(input, server, 64);
+    return { run, answered: server.calls.length, windowMs: arrivals.at(-1)! - arrivals[0]! };
+  });
+  const failed = Number(/failed (\d+)/.exec(outcome.run.stdout)?.[1] ?? "-1");
+  const endToEnd = calls / (outcome.run.wallMs / 1000);
+  // At the server: from the first answered request to the last, the window the limit applies to.
+  const atServer = (calls - 1) / (outcome.windowMs / 1000);
+  report(
+    `2. rate-limited: server allows ${perSecond} req/s; at the server ${atServer.toFixed(1)} req/s, achieved ÷ R = ${(atServer / perSecond).toFixed(3)} (target ≥ 0.95); ` +
+      `end to end with process start-up ${endToEnd.toFixed(1)} req/s = ${(endToEnd / perSecond).toFixed(3)}; ${outcome.answered - calls} calls answered 429; ${failed} failed reviews (target 0)`,
+  );
+}
+
+// 3. Cache.
+if (want(3)) {
+  const billed = async (protocol: "anthropic" | "openai", caching: boolean): Promise<number> =>
+    withServer({ cacheMinTokens: caching ? 0 : Number.MAX_SAFE_INTEGER }, async (server) => {
+      const env = protocol === "anthropic" ? { ANTHROPIC_API_KEY: "sk-ant-bench", ANTHROPIC_BASE_URL: server.anthropicBaseUrl } : { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl };
+      const { config } = resolveConfig({
+        flags: { models: [protocol === "anthropic" ? "anthropic:claude-haiku-4-5" : "openai:gpt-4.1-mini"], out: await mkdtemp(join(dir, "cache-")), formats: ["json"], summary: false, concurrency: "1" },
+        flagNames: FLAG_NAMES,
+        dotenv: {},
+        environment: env,
+      });
+      const { report: result } = await reviewTools({ toolFiles: ["fixtures/tools/claw-code.md"], config, env, compare: false });
+      const { inputTokens, cachedInputTokens } = result.usage;
+      // Billed as uncached-token equivalents: cache reads at 10% (Anthropic) or 25% (gpt-4.1-mini).
+      const readPrice = protocol === "anthropic" ? 0.1 : 0.25;
+      return caching ? inputTokens - cachedInputTokens + readPrice * cachedInputTokens : inputTokens;
+    });
+  for (const protocol of ["anthropic", "openai"] as const) {
+    const withCache = await billed(protocol, true);
+    const without = await billed(protocol, false);
+    report(`3. cache (${protocol}): input tokens billed per 4-persona panel ${withCache.toFixed(0)} with caching ÷ ${without} without = ${(withCache / without).toFixed(3)} (target ≤ 0.4)`);
+  }
+}
+
+// 4. Start-up.
+if (want(4)) {
+  const median = async (args: string[]): Promise<number> => {
+    const times: number[] = [];
+    for (let round = 0; round < 11; round += 1) {
+      const started = performance.now();
+      const child = spawn(process.execPath, args, { stdio: "ignore" });
+      await once(child, "exit");
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[5]!;
+  };
+  const help = await median(["dist/cli/bin.js", "--help"]);
+  const bare = await median(["-e", "0"]);
+  report(`4. start-up: panelist --help ${help.toFixed(0)} ms ÷ node -e 0 ${bare.toFixed(0)} ms = ${(help / bare).toFixed(2)} (median of 11)`);
+}
+
+// 5. Memory: its own script, since it runs 40,000 reviews twice.
+if (want(5)) {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/batch-memory.ts"], { stdio: ["ignore", "pipe", "ignore"] });
+  let stdout = "";
+  child.stdout!.on("data", (chunk: Buffer) => void (stdout += chunk.toString()));
+  await once(child, "exit");
+  for (const line of stdout.trim().split("\n").filter((entry) => entry.startsWith("batch memory"))) report(`5. ${line}`);
+}
