@@ -27,6 +27,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     timeout: options.timeoutMs,
     // Retries are owned by Panelist's retry loop, so they are counted and logged in one place.
     maxRetries: 0,
+    // Panelist prints its own one line per call; the SDK's logger would only format debug lines.
+    logLevel: "off",
   });
   const context = { provider: "anthropic", model: options.model, secrets: [options.apiKey] };
 

@@ -35,6 +35,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     timeout: options.timeoutMs,
     // Retries are owned by Panelist's retry loop, so they are counted and logged in one place.
     maxRetries: 0,
+    // Panelist prints its own one line per call; the SDK's logger would only format debug lines.
+    logLevel: "off",
     ...(options.headers ? { defaultHeaders: options.headers } : {}),
   });
   const context = { provider: options.id, model: options.model, secrets: [options.apiKey] };
