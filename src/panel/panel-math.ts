@@ -107,10 +107,12 @@ const CRITERIA: readonly Criterion[] = [
  * Picks the tool to ship with: the higher panel ship %, then the higher mean confidence of ship
  * verdicts, then the higher community ship %. A missing value ranks below any present one. When
  * every criterion ties, the tool listed first is picked and the reason says so. Returns undefined
- * for fewer than two candidates.
+ * for fewer than two candidates, and when no tool has a single panel verdict: the community vote
+ * alone is not the panel's pick.
  */
 export function pickWinner(candidates: readonly PickCandidate[]): Pick | undefined {
   if (candidates.length < 2) return undefined;
+  if (candidates.every((candidate) => candidate.panel.shipPct === null)) return undefined;
   let contenders = [...candidates];
   for (const criterion of CRITERIA) {
     const values = contenders.map((candidate) => criterion.value(candidate) ?? Number.NEGATIVE_INFINITY);

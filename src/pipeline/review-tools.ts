@@ -119,7 +119,9 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
     if (positionDependent) options.onWarning?.(`position-dependent pick: ${report.pick?.name ?? "none"} in the given order, ${swappedPick?.name ?? "none"} with the tools swapped`);
     report = { ...report, swap: { pick: swappedPick?.name ?? null, positionDependent } };
   }
-  if (summaryWanted(options)) {
+  // With no verdict at all there is nothing for a moderator to summarise.
+  const anyReview = report.tools.some((tool) => tool.reviews.length > 0);
+  if (summaryWanted(options) && anyReview) {
     const outcome = await runEditorSummary(report, prepared.providers[0]!, prepared.templates, context);
     if (!outcome.ok) options.onWarning?.(`editor summary: ${outcome.error}`);
     report = withSummary(report, outcome.ok ? outcome.summary : undefined, outcome);

@@ -91,6 +91,9 @@ describe("pickWinner", () => {
     expect(pick?.reason).toContain("among the leaders");
     expect(pick?.reason).not.toContain("C (");
   });
+  test("no pick when no tool has a panel verdict, whatever the community says", () => {
+    expect(pickWinner([candidate("A", [], null, { ship: 9, skip: 1 }), candidate("B", [], null, { ship: 1, skip: 9 })])).toBeUndefined();
+  });
   test("no pick for a single tool", () => {
     expect(pickWinner([candidate("A", ["ship"], 0.8)])).toBeUndefined();
   });

@@ -44,7 +44,10 @@ export async function runReviewCommand(commandLine: CommandLine, io: CliIO, comp
   stdout(summarize(report));
   stdout(`Wrote ${files.join(", ")}\n`);
   const failures = report.tools.flatMap((tool) =>
-    tool.failures.filter((failure) => failure.kind !== "budget").map((failure) => `${tool.name} / ${failure.persona} / ${failure.model}: ${failure.error}`),
+    tool.failures
+      .filter((failure) => failure.kind !== "budget")
+      // The error already starts with provider:model when it came from the provider; say it once.
+      .map((failure) => `${tool.name} / ${failure.persona} / ${failure.model}: ${failure.error.replace(`${failure.model}: `, "")}`),
   );
   for (const failure of failures) stderr(`failed: ${failure}\n`);
   if (report.notStarted > 0) {
