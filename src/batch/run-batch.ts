@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../errors/config-error.js";
 import type { CallEvent } from "../pipeline/call-event.js";
 import type { RetryPolicy } from "../pipeline/retry-policy.js";
-import { buildJobContext, personaHash, prepareRunParts } from "../pipeline/run-parts.js";
+import { buildJobContext, prepareRunParts } from "../pipeline/run-parts.js";
 import { runReviewJob, type ReviewOutcome } from "../pipeline/run-review-job.js";
 import { withResponseCache } from "../pipeline/with-response-cache.js";
 import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
@@ -16,8 +15,8 @@ import type { Review, ReviewFailure, SkippedTool } from "../report/report-schema
 import { writeReportFiles } from "../report/write-report-files.js";
 import { reviewKey, type ReviewStore, type RunRecord, type StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
-import { loadBatchInputs } from "./load-batch-inputs.js";
-import { toolContentHash, toolIdentity, toolSlug } from "./tool-identity.js";
+import { openBatchRun } from "./open-batch-run.js";
+import { toolSlug } from "./tool-identity.js";
 
 /** What a batch run needs. */
 export interface BatchOptions {
@@ -104,51 +103,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (config.samples > 1) throw new ConfigError("--samples", "is for review and compare; a batch asks each review once");
   if (config.assign) throw new ConfigError("--assign", "is for review and compare; a batch reviews with every --model");
   const parts = await prepareRunParts(config, options.env);
-  const personaRecords = parts.personas.map((persona) => ({ id: persona.id, hash: personaHash(persona) }));
   const models = parts.providers.map(providerLabel);
-  const signature = createHash("sha256")
-    .update(JSON.stringify({ inputs: options.inputs, models, personas: personaRecords, prompts: parts.templates.hashes, sinceLast: options.sinceLast }))
-    .digest("hex")
-    .slice(0, 32);
-
-  let run: RunRecord;
-  let tools: StoredTool[];
-  let skippedBadInput: SkippedTool[] = [];
-  let skippedSinceLast = 0;
-  const interrupted = options.resume ? store.getRun(options.resume) : options.newRun ? undefined : store.findUnfinishedRun(signature);
-  if (options.resume && !interrupted) throw new ConfigError("--resume", `no run "${options.resume}" in this store`);
-  if (interrupted) {
-    run = interrupted;
-    tools = store.runTools(run.id);
-    store.setRunStatus(run.id, "running");
-  } else {
-    const loaded = await loadBatchInputs(options.inputs, {
-      maxDescriptionChars: config.maxDescriptionChars,
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-    });
-    if (loaded.tools.length === 0) {
-      if (loaded.errors[0]) throw loaded.errors[0];
-      throw new ConfigError("batch", "no tools in the inputs");
-    }
-    skippedBadInput = loaded.skipped;
-    for (const skipped of skippedBadInput) options.onWarning?.(`skipped: ${skipped.error}`);
-    const identified = dedupe(loaded.tools.map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) })));
-    const fresh = options.sinceLast
-      ? identified.filter((entry) => !store.reviewedBefore(entry.identity, entry.contentHash, personaRecords.map((persona) => persona.id), models))
-      : identified;
-    skippedSinceLast = identified.length - fresh.length;
-    run = store.createRun({
-      signature,
-      command: "batch",
-      config: { ...config, sinceLast: options.sinceLast },
-      models,
-      personas: personaRecords,
-      promptHashes: parts.templates.hashes,
-      inputs: [...options.inputs],
-    });
-    tools = store.registerTools(run.id, fresh);
-  }
-  options.onRun?.(run, Boolean(interrupted));
+  const { run, tools, resumed, skippedBadInput, skippedSinceLast } = await openBatchRun(options, parts);
+  options.onRun?.(run, resumed);
 
   const secrets = secretValues(options.env);
   await mkdir(join(config.out, "tools"), { recursive: true });
@@ -174,7 +131,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   for (const entry of tools) {
     const state: ToolState = { stored: entry, slug: toolSlug(entry.tool, entry.identity), reviews: [], failures: [], pending: 0 };
     states.set(entry.toolId, state);
-    parts.personas.forEach((persona, personaIndex) => {
+    parts.personas.forEach((persona) => {
       for (const provider of providers) {
         const done = stored.get(reviewKey(entry.toolId, persona.id, providerLabel(provider)));
         if (done) {
@@ -298,7 +255,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const counts = store.counts(run.id);
   return {
     runId: run.id,
-    resumed: Boolean(interrupted),
+    resumed,
     interrupted: wasInterrupted,
     tools: tools.length,
     reviewed: counts.reviews,
@@ -310,17 +267,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     costUsd: Math.round(progress.costUsd * 1_000_000) / 1_000_000,
     files: { index: indexFiles, results: resultsPath, toolReports: entries.length },
   };
-}
-
-/** The same tool twice in one batch (by identity and content) is reviewed once. */
-function dedupe<T extends { identity: string; contentHash: string }>(entries: T[]): T[] {
-  const seen = new Set<string>();
-  return entries.filter((entry) => {
-    const key = `${entry.identity}\u0000${entry.contentHash}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 async function writeIndex(out: string, index: ReturnType<typeof buildIndexReport>, formats: readonly string[], secrets: readonly string[]): Promise<string[]> {
