@@ -220,3 +220,46 @@ describe("batch index.html", () => {
     expect(await readFile(join(out, smolPage), "utf8")).toContain('<span class="big">100%</span>');
   });
 });
+
+describe("a second Ctrl-C", () => {
+  test("aborts the calls in flight; they are not stored as failures, and a resume makes them", async () => {
+    const env = await startServer();
+    const dir = await temporaryDirectory();
+    const store = join(dir, "p.db");
+    const listeners: (() => void)[] = [];
+    server!.setHandler((call) => {
+      // The sixth call arrives: interrupt twice. Calls hang so that some are in flight.
+      if (call.index === 5) {
+        listeners.forEach((listener) => listener());
+        listeners.forEach((listener) => listener());
+      }
+      return call.index < 4 ? scriptedVerdict(identifyCall(call, personas).tool, identifyCall(call, personas).persona, "ship") : { kind: "hang" };
+    });
+    let stderr = "";
+    const { main } = await import("../../src/cli/main.js");
+    const code = await main(["batch", "fixtures/tools/launches-sample.jsonl", "--model", "openai:m", "--store", store, "--out", join(dir, "out"), "--concurrency", "4"], {
+      stdout: () => undefined,
+      stderr: (text) => void (stderr += text),
+      env,
+      cwd: dir,
+      onInterrupt: (listener) => {
+        listeners.push(listener);
+        return () => listeners.splice(listeners.indexOf(listener), 1);
+      },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toContain("Ctrl-C again to abort them");
+    const runId = /--resume (\S+)/.exec(stderr)![1]!;
+    const opened = ReviewStore.open(store);
+    // Up to four answered before the abort (one may still have been in transit); none stored as a failure.
+    const counts = opened.counts(runId);
+    expect(counts.failures).toBe(0);
+    expect(counts.reviews).toBeGreaterThanOrEqual(1);
+    expect(counts.reviews).toBeLessThanOrEqual(4);
+    opened.close();
+    server!.setHandler((call) => scriptedVerdict(identifyCall(call, personas).tool, identifyCall(call, personas).persona, "ship"));
+    const resumed = await runCli(["batch", "--resume", runId, "--model", "openai:m", "--store", store, "--out", join(dir, "out")], env);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/reviewed 20 /);
+  });
+});
