@@ -3,7 +3,7 @@ import { costOf, findPrice } from "../cost/price-table.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import { providerLabel, type Provider, type TokenUsage } from "../providers/provider.js";
 import type { Report } from "../report/report-schema.js";
-import { findObjectSpans, parseLenientJson } from "../verdict/lenient-json.js";
+import { findObjectSpans, parseLooseJson } from "../verdict/repair-json.js";
 import type { JsonSchema } from "../verdict/verdict-schema.js";
 import { callWithRetries } from "./call-with-retries.js";
 import type { JobContext } from "./run-review-job.js";
@@ -57,7 +57,7 @@ export async function runEditorSummary(report: Report, provider: Provider, templ
   if (!result.ok) return { ok: false, error: result.error.message, usage: none, attempts, costUsd: 0 };
   const costUsd = price && !result.fromCache ? costOf(result.usage, price) : price ? 0 : null;
   for (const span of findObjectSpans(result.text)) {
-    const parsed = parseLenientJson(span.text);
+    const parsed = parseLooseJson(result.text.slice(span.start, span.end));
     const checked = parsed.ok ? summarySchema.safeParse(parsed.value) : undefined;
     if (checked?.success) return { ok: true, summary: checked.data.summary.trim(), usage: result.usage, attempts, costUsd };
   }
