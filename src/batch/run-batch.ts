@@ -6,7 +6,9 @@ import type { CallEvent } from "../pipeline/call-event.js";
 import type { RetryPolicy } from "../pipeline/retry-policy.js";
 import { buildJobContext, prepareRunParts } from "../pipeline/run-parts.js";
 import { runReviewJob, type ReviewOutcome } from "../pipeline/run-review-job.js";
+import { withBatchResults } from "../pipeline/with-batch-results.js";
 import { withResponseCache } from "../pipeline/with-response-cache.js";
+import type { BatchLimits } from "../providers/batch-api.js";
 import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
 import { providerLabel, type Provider } from "../providers/provider.js";
 import { redactSecrets, secretValues } from "../providers/redact-secrets.js";
@@ -16,6 +18,8 @@ import { writeReportFiles } from "../report/write-report-files.js";
 import { reviewKey, type ReviewStore, type RunRecord, type StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
 import { openBatchRun } from "./open-batch-run.js";
+import { createBatchApis, settleRunBatches } from "./batch-api-stage.js";
+import type { ProviderBatchOutcome } from "./provider-batches.js";
 import { toolSlug } from "./tool-identity.js";
 
 /** What a batch run needs. */
@@ -44,6 +48,12 @@ export interface BatchOptions {
   onRun?: (run: RunRecord, resumed: boolean) => void;
   retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
   random?: () => number;
+  /** With `via: batch-api`: poll until the provider batches end instead of returning while they run. */
+  wait?: boolean;
+  /** Overrides the vendors' per-batch limits (tests use small ones to see a run split). */
+  batchLimits?: BatchLimits;
+  /** Batch-API events: submitted, progress, collected (one line each). */
+  onBatchStatus?: (line: string) => void;
 }
 
 /** Progress of a batch, reported after every finished review. */
@@ -82,6 +92,8 @@ export interface BatchSummary {
   costUsd: number;
   /** Output paths. */
   files: { index: string[]; results: string; toolReports: number };
+  /** With `--via batch-api`: provider batches still running; the run finishes when a later run (or `--wait`) collects them. */
+  pendingBatches: ProviderBatchOutcome["pending"];
 }
 
 interface ToolState {
@@ -104,13 +116,17 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (config.assign) throw new ConfigError("--assign", "is for review and compare; a batch reviews with every --model");
   const parts = await prepareRunParts(config, options.env);
   const models = parts.providers.map(providerLabel);
+  const batchApis = config.via === "batch-api" ? await createBatchApis(parts, config, options.env, options.batchLimits) : [];
   const { run, tools, resumed, skippedBadInput, skippedSinceLast } = await openBatchRun(options, parts);
   options.onRun?.(run, resumed);
 
   const secrets = secretValues(options.env);
   await mkdir(join(config.out, "tools"), { recursive: true });
   const stored = store.storedReviews(run.id);
-  const providers = parts.providers.map((provider) => (options.noCache ? provider : withResponseCache(provider, store)));
+  const runBatchResults = { result: (model: string, customId: string) => store.batches.result(run.id, model, customId) };
+  const providers = parts.providers
+    .map((provider) => (config.via === "batch-api" ? withBatchResults(provider, runBatchResults) : provider))
+    .map((provider) => (options.noCache ? provider : withResponseCache(provider, store)));
   const states = new Map<number, ToolState>();
   const entries: IndexEntry[] = [];
   const progress: BatchProgress = { total: tools.length * parts.personas.length * providers.length, done: 0, failed: 0, cached: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -180,6 +196,24 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 
   let notStarted = 0;
   let sessionCached = 0;
+  let pendingBatches: ProviderBatchOutcome["pending"] = [];
+  if (batchApis.length > 0 && pendingJobs > 0) {
+    const outcome = await settleRunBatches({
+      runId: run.id,
+      apis: batchApis,
+      tools,
+      parts,
+      config,
+      context,
+      store,
+      stored,
+      useCache: !options.noCache,
+      wait: options.wait ?? false,
+      ...(options.stopSignal ? { signal: options.stopSignal } : {}),
+      ...(options.onBatchStatus ? { onStatus: options.onBatchStatus } : {}),
+    });
+    pendingBatches = outcome.pending;
+  }
   // Jobs are generated as workers ask for them rather than queued up front: at 10,000 tools a
   // queue of 40,000 pending closures is what would make memory grow with the batch.
   function* pendingJobsInOrder(): Generator<{ state: ToolState; personaIndex: number; provider: Provider }> {
@@ -194,7 +228,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     }
   }
   const queue = pendingJobsInOrder();
+  // While provider batches run, nothing is called: the reviews wait for their answers.
+  if (pendingBatches.length > 0) notStarted = pendingJobs;
   const worker = async (): Promise<void> => {
+    if (pendingBatches.length > 0) return;
     for (let next = queue.next(); !next.done; next = queue.next()) {
       const job = next.value;
       if (options.stopSignal?.aborted) {
@@ -243,7 +280,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   await resultsWritten;
   await results.close();
   const wasInterrupted = Boolean(options.stopSignal?.aborted || options.abortSignal?.aborted);
-  store.setRunStatus(run.id, wasInterrupted ? "interrupted" : "finished");
+  store.setRunStatus(run.id, wasInterrupted || pendingBatches.length > 0 ? "interrupted" : "finished");
   const index = buildIndexReport({
     runId: run.id,
     generatedAt: new Date().toISOString(),
@@ -266,6 +303,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     skippedBadInput,
     costUsd: Math.round(progress.costUsd * 1_000_000) / 1_000_000,
     files: { index: indexFiles, results: resultsPath, toolReports: entries.length },
+    pendingBatches,
   };
 }
 

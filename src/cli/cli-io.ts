@@ -20,7 +20,7 @@ export interface CliIO {
  * lists them); usage, configuration or input error; a bug in Panelist itself; interrupted by
  * Ctrl-C (128 + SIGINT, as shells report it).
  */
-export const EXIT = { ok: 0, someFailed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, someFailed: 1, usage: 2, internal: 3, pending: 4, interrupted: 130 } as const;
 
 /** Variables from `.env` in `cwd`, or none. */
 export function readDotenv(cwd: string): Record<string, string> {

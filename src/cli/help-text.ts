@@ -17,7 +17,8 @@ Run 'panelist <command> --help' for a command's options.
 
 Exit codes: 0 every review succeeded; 1 some reviews failed, were not started (--max-cost)
 or some tools were skipped for bad input (the report lists them); 2 usage, configuration or
-input error, nothing called; 3 internal error; 130 interrupted (batch: resumable).
+input error, nothing called; 3 internal error; 4 batch --via batch-api: provider batches
+still running (run the same command again to collect them); 130 interrupted (batch: resumable).
 `;
 
 const RUN_OPTIONS = `Options:
@@ -87,6 +88,13 @@ Batch options:
   --resume <run-id>           finish that run: only the reviews not yet stored
   --new-run                   start a new run even if an interrupted one matches
   --no-cache                  call the provider even for a request already answered
+  --via <direct|batch-api>    batch-api: send the reviews through OpenAI's Batch API or
+                              Anthropic's Message Batches (half price, results within 24 h);
+                              repairs and unanswered requests go as ordinary calls
+  --wait                      with --via batch-api: poll until the batches end, then finish
+                              (without it the run exits 4 while they run; run it again later)
+  --poll-seconds <n>          first wait between batch status checks (default 30, grows to 10 min)
+  --status                    show the provider batches of the latest run (or --resume <id>)
 
 ${RUN_OPTIONS}`,
   stats: `Usage: panelist stats <report.json> [--out <dir>]

@@ -21,6 +21,10 @@ export interface CommandLine {
     resume?: string;
     newRun: boolean;
     noCache: boolean;
+    /** `batch --wait`: with `--via batch-api`, poll until the provider batches end, then finish the run. */
+    wait: boolean;
+    /** `batch --status`: show the provider batches of a run and exit. */
+    status: boolean;
     /** `export --run`. */
     run?: string;
     /** `export --output`: a file instead of stdout. */
@@ -59,6 +63,8 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   swap: "--swap",
   rpm: "--rpm",
   tpm: "--tpm",
+  via: "--via",
+  pollSeconds: "--poll-seconds",
 };
 
 const OPTIONS = {
@@ -88,6 +94,10 @@ const OPTIONS = {
   swap: { type: "boolean" },
   rpm: { type: "string" },
   tpm: { type: "string" },
+  via: { type: "string" },
+  "poll-seconds": { type: "string" },
+  wait: { type: "boolean" },
+  status: { type: "boolean" },
   replay: { type: "string" },
   verbose: { type: "boolean", short: "v" },
   store: { type: "string" },
@@ -140,6 +150,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     swap: values.swap,
     rpm: values.rpm,
     tpm: values.tpm,
+    via: values.via,
+    pollSeconds: values["poll-seconds"],
   };
   return {
     command,
@@ -154,6 +166,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...(values.resume === undefined ? {} : { resume: values.resume }),
       newRun: values["new-run"] ?? false,
       noCache: values["no-cache"] ?? false,
+      wait: values.wait ?? false,
+      status: values.status ?? false,
       ...(values.run === undefined ? {} : { run: values.run }),
       ...(values.output === undefined ? {} : { output: values.output }),
       ...(values.format === undefined ? {} : { format: values.format }),

@@ -65,6 +65,13 @@ export const runConfigSchema = z.object({
   rpm: z.coerce.number().positive().optional(),
   /** Tokens per minute per endpoint (prompt estimate + output limit). */
   tpm: z.coerce.number().positive().optional(),
+  /**
+   * How batch reviews reach the model: `direct` calls, or the vendor's asynchronous batch API
+   * (`batch-api`, OpenAI and Anthropic: about half the price, results within 24 hours). Default direct.
+   */
+  via: z.enum(["direct", "batch-api"]).default("direct"),
+  /** First wait between batch-API status checks in seconds; later waits grow to 10 minutes. Default 30. */
+  pollSeconds: z.coerce.number().min(0.01).max(3600).default(30),
   /** Plan the calls and estimate cost; call nothing. */
   dryRun: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
@@ -104,4 +111,6 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   swap: "PANELIST_SWAP",
   rpm: "PANELIST_RPM",
   tpm: "PANELIST_TPM",
+  via: "PANELIST_VIA",
+  pollSeconds: "PANELIST_POLL_SECONDS",
 };

@@ -43,6 +43,12 @@ export const DEFAULT_PRICES: PriceTable = {
   "anthropic:claude-3-5-haiku": { input: 0.8, cachedInput: 0.08, output: 4 },
 };
 
+/**
+ * What a provider batch costs against list price: OpenAI's Batch API and Anthropic's Message
+ * Batches both bill half of the direct price, prompt-cache discounts included.
+ */
+export const BATCH_PRICE_FACTOR = 0.5;
+
 /** The price of `provider:model`, by the longest matching key; undefined for an unknown model. */
 export function findPrice(label: string, table: PriceTable = DEFAULT_PRICES): ModelPrice | undefined {
   let best: string | undefined;

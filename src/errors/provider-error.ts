@@ -11,7 +11,9 @@ export type ProviderErrorKind =
   /** The model declined to answer. */
   | "refusal"
   /** The model answered with nothing usable (no content, no tool call). */
-  | "empty";
+  | "empty"
+  /** A provider batch did not answer this request: it expired, was cancelled, or the batch failed. */
+  | "batch";
 
 /** Context of a failed provider call. */
 export interface ProviderErrorDetails {

@@ -85,6 +85,9 @@ interface Prepared extends RunParts {
  */
 export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewToolsResult> {
   const { config } = options;
+  if (config.via === "batch-api") {
+    throw new ConfigError("--via", "batch-api is for panelist batch, whose store keeps the batch ids so a later run can collect the answers");
+  }
   const prepared = await prepare(options);
   const context = buildJobContext(config, prepared, {
     ...(options.signal ? { signal: options.signal } : {}),

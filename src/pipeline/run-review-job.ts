@@ -1,10 +1,10 @@
-import { costOf, findPrice, type PriceTable } from "../cost/price-table.js";
+import { BATCH_PRICE_FACTOR, costOf, findPrice, type PriceTable } from "../cost/price-table.js";
 import type { Budget } from "../cost/budget.js";
 import { estimateTokens } from "../cost/budget.js";
 import type { Persona } from "../personas/persona.js";
 import type { ReviewPrompt } from "../prompts/build-review-prompt.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
-import { providerLabel, type GenerateRequest, type Provider, type TokenUsage } from "../providers/provider.js";
+import { providerLabel, type GenerateRequest, type Provider, type StructuredMode, type TokenUsage } from "../providers/provider.js";
 import type { Review, ReviewFailure } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
 import { parseVerdict } from "../verdict/parse-verdict.js";
@@ -77,11 +77,13 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
     return { ok: false, failure: { persona, model, kind: "budget", error: `not started: --max-cost of $${context.budget.limitUsd} would be exceeded`, attempts: 0, usage: ZERO_USAGE, costUsd: 0 } };
   }
   let usage = ZERO_USAGE;
-  // Answers served from the response store cost nothing; only what was really called is billed.
-  let billed = ZERO_USAGE;
+  // Answers served from the response store cost nothing; only what was really called is billed,
+  // and an answer from a provider batch at the batch discount.
+  let billedUsd = 0;
   let attempts = 0;
   let allFromCache = true;
-  const cost = (): number | null => (price ? round(costOf(billed, price)) : null);
+  let viaBatch = false;
+  const cost = (): number | null => (price ? round(billedUsd) : null);
   const finish = (outcome: ReviewOutcome): ReviewOutcome => {
     context.budget.settle(reservation, cost());
     return outcome;
@@ -94,18 +96,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
   let repairsLeft = context.repairAttempts;
   for (;;) {
     const phase = followUp ? "repair" : "review";
-    const request: Omit<GenerateRequest, "signal"> = {
-      ...job.prompt,
-      schema: context.schema,
-      schemaName: VERDICT_SCHEMA_NAME,
-      mode,
-      maxOutputTokens: context.maxOutputTokens,
-      ...(context.temperature === undefined ? {} : { temperature: context.temperature }),
-      // Samples use seed, seed+1, …; the sample number also keeps their cache entries apart.
-      ...(context.seed === undefined ? {} : { seed: context.seed + (job.sample ?? 0) }),
-      ...(job.sample === undefined ? {} : { sampleIndex: job.sample }),
-      ...(followUp ? { followUp } : {}),
-    };
+    const request = buildGenerateRequest(job, context, mode, followUp);
     const { result, attempts: used } = await callWithRetries(job.provider, request, {
       policy: context.retry,
       timeoutMs: context.timeoutMs,
@@ -146,7 +137,8 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
       return fail(error.kind, error.message, error.kind === "refusal" ? error.responseBody : undefined);
     }
     usage = addUsage(usage, result.usage);
-    if (!result.fromCache) billed = addUsage(billed, result.usage);
+    if (!result.fromCache && price) billedUsd += costOf(result.usage, price) * (result.viaBatch ? BATCH_PRICE_FACTOR : 1);
+    if (result.viaBatch && phase === "review") viaBatch = true;
     const truncated = result.finishReason.normalized === "length";
     const parsed = truncated ? undefined : parseVerdict(result.text);
     if (parsed?.ok) {
@@ -165,6 +157,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
           ...(parsed.repairs.length > 0 ? { repairs: parsed.repairs } : {}),
           ...(phase === "repair" ? { reasked: true } : {}),
           ...(allFromCache ? { fromCache: true } : {}),
+          ...(viaBatch ? { viaBatch: true } : {}),
           ...(job.sample === undefined ? {} : { sample: job.sample }),
           ...(context.seed === undefined ? {} : { seed: context.seed + (job.sample ?? 0) }),
         },
@@ -176,6 +169,25 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
     repairsLeft -= 1;
     followUp = { answer: result.text, correction: context.templates.render("repair", { problem }) };
   }
+}
+
+/**
+ * The request for one job: the first ask when `followUp` is absent, else the re-ask. Batch
+ * submission builds the first ask with this too, so a batched request hashes like the direct one.
+ */
+export function buildGenerateRequest(job: ReviewJob, settings: CallSettings, mode: StructuredMode, followUp?: GenerateRequest["followUp"]): Omit<GenerateRequest, "signal"> {
+  return {
+    ...job.prompt,
+    schema: settings.schema,
+    schemaName: VERDICT_SCHEMA_NAME,
+    mode,
+    maxOutputTokens: settings.maxOutputTokens,
+    ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
+    // Samples use seed, seed+1, …; the sample number also keeps their cache entries apart.
+    ...(settings.seed === undefined ? {} : { seed: settings.seed + (job.sample ?? 0) }),
+    ...(job.sample === undefined ? {} : { sampleIndex: job.sample }),
+    ...(followUp ? { followUp } : {}),
+  };
 }
 
 /** An upper bound on a call's usage: the prompt by estimate, the full output limit. */

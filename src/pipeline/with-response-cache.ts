@@ -25,6 +25,7 @@ export function withResponseCache(provider: Provider, cache: ResponseCache): Pro
   return {
     id: provider.id,
     model: provider.model,
+    ...(provider.close ? { close: () => provider.close!() } : {}),
     async generate(request) {
       const hash = requestHash(provider, request);
       const cached = cache.getResponse(hash);

@@ -67,6 +67,8 @@ export interface GenerateSuccess {
   responseModel: string;
   /** Set when the answer came from Panelist's response store: no call was made, nothing was spent. */
   fromCache?: true;
+  /** Set when the answer came from a provider batch (`--via batch-api`): billed at the batch discount. */
+  viaBatch?: true;
   /** What the response headers said about rate limits, when they said anything. */
   rateLimit?: RateLimitInfo;
 }
@@ -93,6 +95,8 @@ export interface Provider {
   readonly model: string;
   /** Asks for one structured answer. Never throws for a failed call: see {@link GenerateFailure}. */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Frees what the provider holds (a loaded local model); called once when a run ends. */
+  close?(): Promise<void>;
 }
 
 /** The `provider:model` label of a provider, as shown in reports. */

@@ -35,6 +35,8 @@ export const reviewSchema = z.object({
   reasked: z.literal(true).optional(),
   /** True when every answer came from the response store: no call was made, costUsd is 0. */
   fromCache: z.literal(true).optional(),
+  /** True when the first answer came through the provider's batch API (`--via batch-api`), billed at its discount. */
+  viaBatch: z.literal(true).optional(),
   /** 0-based sample number with --samples > 1. */
   sample: z.number().int().min(0).optional(),
   /** The sampling seed sent, with --seed. */

@@ -94,4 +94,40 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // 2: provider batch APIs (--via batch-api). A batch's id is stored the moment the provider
+  // accepts it, so a run killed between submit and download picks the batch up instead of paying twice.
+  `
+  ALTER TABLE reviews ADD COLUMN via_batch INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TABLE provider_batches (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    model TEXT NOT NULL,
+    input_file_id TEXT,
+    request_count INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('submitted', 'collected', 'failed')),
+    provider_status TEXT,
+    succeeded INTEGER,
+    errored INTEGER,
+    submitted_at TEXT NOT NULL,
+    checked_at TEXT,
+    collected_at TEXT
+  );
+  CREATE INDEX provider_batches_by_run ON provider_batches (run_id);
+
+  CREATE TABLE provider_batch_requests (
+    batch_id TEXT NOT NULL REFERENCES provider_batches (id),
+    custom_id TEXT NOT NULL,
+    PRIMARY KEY (batch_id, custom_id)
+  );
+
+  CREATE TABLE provider_batch_results (
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    model TEXT NOT NULL,
+    custom_id TEXT NOT NULL,
+    batch_id TEXT NOT NULL REFERENCES provider_batches (id),
+    result_json TEXT NOT NULL,
+    PRIMARY KEY (run_id, model, custom_id)
+  );
+  `,
 ];

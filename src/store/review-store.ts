@@ -4,6 +4,7 @@ import type { GenerateSuccess } from "../providers/provider.js";
 import type { Review, ReviewFailure } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
 import { MIGRATIONS } from "./migrations.js";
+import { ProviderBatchStore } from "./provider-batch-store.js";
 
 /** A run as the store records it. */
 export interface RunRecord {
@@ -64,8 +65,8 @@ export interface ExportRow {
 export type CachedResponse = Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel">;
 
 /**
- * The SQLite store: runs, tools, reviews, failures and the response cache. Every SQL statement of
- * Panelist lives in this file. Writes are transactions, so a review is stored whole or not at all,
+ * The SQLite store: runs, tools, reviews, failures and the response cache; provider batches are
+ * reached through {@link batches}. Every SQL statement of Panelist lives in src/store/. Writes are transactions, so a review is stored whole or not at all,
  * and WAL journaling keeps what was committed through a kill -9.
  */
 export class ReviewStore {
@@ -73,8 +74,12 @@ export class ReviewStore {
   /** Prepared once per SQL text: a batch saves tens of thousands of reviews. */
   private readonly statements = new Map<string, Database.Statement>();
 
+  /** Provider batches (`--via batch-api`) and their results. */
+  readonly batches: ProviderBatchStore;
+
   private constructor(db: Database.Database) {
     this.db = db;
+    this.batches = new ProviderBatchStore(db, (sql) => this.statement(sql));
   }
 
   private statement(sql: string): Database.Statement {
@@ -188,8 +193,8 @@ export class ReviewStore {
   saveReview(runId: string, toolId: number, review: Review, details: { rawText?: string; fromCache: boolean }): void {
     const insert = this.statement(
       `INSERT INTO reviews (run_id, tool_id, persona, model, verdict, confidence, quote, rationale, strengths_json, risks_json, pricing_read,
-         input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked, from_cache, raw_text, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked, from_cache, via_batch, raw_text, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, tool_id, persona, model) DO NOTHING`,
     );
     const clearFailure = this.statement("DELETE FROM failures WHERE run_id = ? AND tool_id = ? AND persona = ? AND model = ?");
@@ -199,7 +204,7 @@ export class ReviewStore {
         JSON.stringify(review.strengths), JSON.stringify(review.risks), review.pricingRead ?? null,
         review.usage.inputTokens, review.usage.cachedInputTokens, review.usage.outputTokens, review.costUsd, review.latencyMs, review.attempts,
         review.responseModel, review.finishReason, review.repairs ? JSON.stringify(review.repairs) : null, review.reasked ? 1 : 0,
-        details.fromCache ? 1 : 0, details.rawText ?? null, new Date().toISOString(),
+        details.fromCache ? 1 : 0, review.viaBatch ? 1 : 0, details.rawText ?? null, new Date().toISOString(),
       );
       clearFailure.run(runId, toolId, review.persona, review.model);
     })();
@@ -337,6 +342,7 @@ interface ReviewRow {
   repairs_json: string | null;
   reasked: number;
   from_cache: number;
+  via_batch: number;
   created_at: string;
 }
 
@@ -382,5 +388,6 @@ function toReview(row: ReviewRow): Review {
     costUsd: row.cost_usd,
     ...(row.repairs_json ? { repairs: JSON.parse(row.repairs_json) } : {}),
     ...(row.reasked ? { reasked: true as const } : {}),
+    ...(row.via_batch ? { viaBatch: true as const } : {}),
   };
 }

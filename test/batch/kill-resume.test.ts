@@ -69,3 +69,64 @@ test("kill -9 in the middle of a batch, then resume: no review missing or duplic
   expect(extra).toBeGreaterThanOrEqual(0);
   expect(extra).toBeLessThanOrEqual(CONCURRENCY);
 }, 30_000);
+
+test("batch API: kill -9 between submit and download, then resume: the submitted batch is collected, nothing is resubmitted, and the report matches a direct run", async () => {
+  const dir = await temporaryDirectory();
+  const input = join(dir, "launches.jsonl");
+  const launches = (await readFile("fixtures/launches.jsonl", "utf8")).trim().split("\n").slice(0, 50);
+  await writeFile(input, `${launches.join("\n")}\n`);
+  // Verdicts depend on tool and persona, so a mix-up in matching results back would show.
+  const handler = (call: { text: string }) => {
+    const tool = /^Name: (.*)$/m.exec(call.text)?.[1] ?? "?";
+    const skeptic = call.text.includes("You are The Skeptic");
+    const verdict = skeptic && tool.length % 2 === 0 ? "skip" : "ship";
+    return { kind: "json" as const, value: { verdict, confidence: 0.7, quote: `${verdict} ${tool}`, rationale: "r", strengths: [], risks: [], pricingRead: null } };
+  };
+
+  const direct = await startFakeLlmServer({ handler });
+  const directStore = join(dir, "direct.db");
+  const directRun = batch([input, "--model", "openai:gpt-4.1-mini", "--store", directStore, "--out", join(dir, "direct")], { OPENAI_API_KEY: "sk-test-direct", OPENAI_BASE_URL: direct.openaiBaseUrl });
+  const [directCode] = (await once(directRun, "exit")) as [number | null];
+  await direct.close();
+  expect(directCode).toBe(0);
+
+  server = await startFakeLlmServer({ handler, batchDelayMs: 1500 });
+  const env = { OPENAI_API_KEY: "sk-test-batch-kill", OPENAI_BASE_URL: server.openaiBaseUrl };
+  const store = join(dir, "p.db");
+  const args = [input, "--model", "openai:gpt-4.1-mini", "--store", store, "--out", join(dir, "out"), "--via", "batch-api", "--wait", "--poll-seconds", "0.05"];
+
+  let child = batch(args, env);
+  child.stderr!.on("data", (chunk: Buffer) => {
+    if (chunk.toString().includes("Submitted batch")) child.kill("SIGKILL");
+  });
+  const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  expect(signal).toBe("SIGKILL");
+  expect(server.batches).toHaveLength(1);
+  expect(server.calls).toHaveLength(0);
+
+  let stderr = "";
+  child = batch(args, env);
+  child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  expect(stderr).toMatch(/^Resuming run \S+/m);
+  expect(stderr).not.toContain("Submitted batch");
+  expect(stderr).toMatch(/Collected batch batch_\w+ \(openai:gpt-4\.1-mini, completed\): 200 answers, 0 errors/);
+  expect(code).toBe(0);
+  // One batch, each request answered once, no direct call: nothing was paid for twice.
+  expect(server.batches).toHaveLength(1);
+  expect(server.calls).toHaveLength(200);
+  expect(server.calls.every((call) => call.batchId === server!.batches[0]!.id)).toBe(true);
+
+  const facts = async (storePath: string) => {
+    const opened = ReviewStore.open(storePath);
+    const [run] = opened.listRuns();
+    const rows = [...opened.exportRows(run!.id)].map((row) => `${row.identity}|${row.persona}|${row.verdict}|${row.quote}`).sort();
+    opened.close();
+    return rows;
+  };
+  const batched = await facts(store);
+  expect(batched).toHaveLength(200);
+  expect(batched).toEqual(await facts(directStore));
+  const index = async (out: string) => JSON.parse(await readFile(join(out, "index.json"), "utf8")).tools.map((tool: { name: string; panel: { shipPct: number } }) => `${tool.name}:${tool.panel.shipPct}`);
+  expect(await index(join(dir, "out"))).toEqual(await index(join(dir, "direct")));
+}, 60_000);

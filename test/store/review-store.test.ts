@@ -22,12 +22,33 @@ describe("ReviewStore", () => {
     store.close();
     const raw = new Database(path);
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(["failures", "responses", "reviews", "run_tools", "runs", "tools"]);
+    expect(tables).toEqual(["failures", "provider_batch_requests", "provider_batch_results", "provider_batches", "responses", "reviews", "run_tools", "runs", "tools"]);
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
     raw.close();
     const again = ReviewStore.open(path);
     expect(again.schemaVersion).toBe(MIGRATIONS.length);
     again.close();
+  });
+
+  test("a store made before provider batches (schema 1) is brought forward with its data intact", async () => {
+    const path = join(await temporaryDirectory(), "v1.db");
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma("user_version = 1");
+    old.prepare("INSERT INTO runs (id, started_at, status, signature, command, config_json, models_json, personas_json, prompt_hashes_json, inputs_json) VALUES ('r1', '2026-01-01', 'finished', 's', 'batch', '{}', '[]', '[]', '{}', '[]')").run();
+    old.prepare("INSERT INTO tools (id, identity, content_hash, name, record_json, first_seen) VALUES (1, 'name:x', 'h', 'X', '{}', '2026-01-01')").run();
+    old.prepare(
+      `INSERT INTO reviews (run_id, tool_id, persona, model, verdict, confidence, quote, rationale, strengths_json, risks_json, input_tokens, cached_input_tokens, output_tokens, latency_ms, attempts, response_model, finish_reason, created_at)
+       VALUES ('r1', 1, 'skeptic', 'openai:m', 'skip', 0.6, 'No.', 'r', '[]', '[]', 10, 0, 5, 100, 1, 'm', 'stop', '2026-01-01')`,
+    ).run();
+    old.close();
+    const store = ReviewStore.open(path);
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    const [review] = [...store.storedReviews("r1").values()];
+    expect(review).toMatchObject({ persona: "skeptic", verdict: "skip", quote: "No." });
+    expect(review!.viaBatch).toBeUndefined();
+    expect(store.batches.batchesOf("r1")).toEqual([]);
+    store.close();
   });
 
   test("a store from a newer Panelist is refused rather than damaged", async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { FakeBatchService, type BatchLineAnswer, type FakeBatch, type FakeBatchOptions } from "./fake-batch-service.js";
 
 /** One request the fake server received. */
 export interface FakeCall {
@@ -16,6 +17,8 @@ export interface FakeCall {
   index: number;
   /** 1-based: how many requests with the same model and `text` have arrived so far. */
   attempt: number;
+  /** Set for a request that came in a provider batch: the batch id. */
+  batchId?: string;
 }
 
 /** How the fake server answers one call. */
@@ -41,7 +44,7 @@ export type FakeReply =
 export type FakeHandler = (call: FakeCall) => FakeReply | Promise<FakeReply>;
 
 /** Options of {@link startFakeLlmServer}. */
-export interface FakeLlmServerOptions {
+export interface FakeLlmServerOptions extends FakeBatchOptions {
   handler?: FakeHandler;
   /** When set, a request without this key (Bearer or x-api-key) gets a 401. */
   requireKey?: string;
@@ -64,8 +67,10 @@ export interface FakeLlmServer {
   openaiBaseUrl: string;
   /** What the Anthropic SDK's baseURL wants: `${url}`. */
   anthropicBaseUrl: string;
-  /** Every request received, in order. */
+  /** Every request received, in order; requests of a batch are added when the batch runs. */
   calls: FakeCall[];
+  /** Batches created through the OpenAI Batch API or Anthropic Message Batches. */
+  batches: FakeBatch[];
   setHandler(handler: FakeHandler): void;
   /** Closes the server, ending hanging requests and open sockets. */
   close(): Promise<void>;
@@ -90,7 +95,8 @@ export const DEFAULT_VERDICT = {
 /**
  * Starts a fake LLM server on 127.0.0.1 that speaks OpenAI Chat Completions
  * (`POST /v1/chat/completions`) and Anthropic Messages (`POST /v1/messages`) as the official SDKs
- * expect them, answering each call as the handler scripts.
+ * expect them, answering each call as the handler scripts; plus OpenAI's Files and Batch API and
+ * Anthropic's Message Batches, whose requests the same handler answers when a batch ends.
  */
 export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Promise<FakeLlmServer> {
   let handler: FakeHandler = options.handler ?? (() => ({ kind: "json", value: DEFAULT_VERDICT }));
@@ -100,6 +106,30 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   const rateWindow = new RequestWindow(options.requestsPerSecond);
   const sockets = new Set<Socket>();
   const pending = new Set<ServerResponse>();
+  let url = "";
+  const batchService = new FakeBatchService(options, answerBatchLine, (response, status, body) => sendJson(response, status, body));
+
+  /** Answers one request of a batch with the same handler, usage and cache as a direct call. */
+  async function answerBatchLine(protocol: FakeCall["protocol"], path: string, body: any, batchId: string): Promise<BatchLineAnswer> {
+    const text = promptText(protocol, body);
+    const model = String(body?.model ?? "");
+    const key = `${model}\u0000${text}`;
+    const attempt = (seen.get(key) ?? 0) + 1;
+    seen.set(key, attempt);
+    const call: FakeCall = { protocol, path, headers: {}, body, text, model, index: calls.length, attempt, batchId };
+    calls.push(call);
+    const reply = await handler(call);
+    switch (reply.kind) {
+      case "hang":
+      case "reset":
+      case "truncated-body":
+        return { expired: true };
+      case "error":
+        return { status: reply.status, body: errorBody(protocol, reply) };
+      default:
+        return { status: 200, body: success(protocol, body, reply, cache) };
+    }
+  }
 
   const server = createServer((request, response) => {
     pending.add(response);
@@ -116,7 +146,14 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? "/").split("?")[0]!;
     const protocol = path === "/v1/chat/completions" ? "openai" : path === "/v1/messages" ? "anthropic" : undefined;
-    const raw = await readBody(request);
+    const bytes = await readBody(request);
+    if (batchService.handles(path)) {
+      if (options.requireKey !== undefined && keyOf(request) !== options.requireKey) {
+        return sendError(response, path.startsWith("/v1/messages") ? "anthropic" : "openai", { kind: "error", status: 401, message: "invalid key" });
+      }
+      return batchService.handle(request, response, path, bytes, url);
+    }
+    const raw = bytes.toString("utf8");
     if (request.method !== "POST" || protocol === undefined) {
       const anthropicStyle = "anthropic-version" in request.headers;
       return sendError(response, anthropicStyle ? "anthropic" : "openai", { kind: "error", status: 404, message: `no route ${request.method} ${path}` });
@@ -169,12 +206,13 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   return {
     url,
     openaiBaseUrl: `${url}/v1`,
     anthropicBaseUrl: url,
     calls,
+    batches: batchService.batches,
     setHandler: (next) => void (handler = next),
     close: () =>
       new Promise<void>((resolve) => {
@@ -185,12 +223,12 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   };
 }
 
-/** Reads the request body as text. */
-function readBody(request: IncomingMessage): Promise<string> {
+/** Reads the request body. */
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
 }
@@ -237,13 +275,16 @@ const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
   529: "overloaded_error",
 };
 
-function sendError(response: ServerResponse, protocol: FakeCall["protocol"], reply: Extract<FakeReply, { kind: "error" }>): void {
+/** The protocol's error body for an error reply. */
+function errorBody(protocol: FakeCall["protocol"], reply: Extract<FakeReply, { kind: "error" }>): unknown {
   const message = reply.message ?? `fake error ${reply.status}`;
-  const body =
-    protocol === "anthropic"
-      ? { type: "error", error: { type: reply.errorType ?? ANTHROPIC_ERROR_TYPES[reply.status] ?? "api_error", message } }
-      : { error: { message, type: reply.errorType ?? (reply.status === 429 ? "rate_limit_exceeded" : reply.status >= 500 ? "server_error" : "invalid_request_error"), code: null, param: null } };
-  sendJson(response, reply.status, body, reply.headers);
+  return protocol === "anthropic"
+    ? { type: "error", error: { type: reply.errorType ?? ANTHROPIC_ERROR_TYPES[reply.status] ?? "api_error", message } }
+    : { error: { message, type: reply.errorType ?? (reply.status === 429 ? "rate_limit_exceeded" : reply.status >= 500 ? "server_error" : "invalid_request_error"), code: null, param: null } };
+}
+
+function sendError(response: ServerResponse, protocol: FakeCall["protocol"], reply: Extract<FakeReply, { kind: "error" }>): void {
+  sendJson(response, reply.status, errorBody(protocol, reply), reply.headers);
 }
 
 type AnswerReply = Extract<FakeReply, { kind: "json" | "text" | "refusal" | "empty" }>;

@@ -15,11 +15,13 @@ import { createProgressDisplay } from "../progress-display.js";
  */
 export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Promise<number> {
   const options = commandLine.batch;
+  if (options.status) return printBatchStatus(commandLine, io);
   if (commandLine.positionals.length === 0 && !options.resume) throw new ConfigError("batch", "give at least one input: tool files, a folder, or a feed file or URL");
   const { config, env, modelNote } = resolveConfig({ flags: commandLine.flags, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
   const { stdout, stderr } = redactingPrinters(io, env);
   if (modelNote) stderr(`${modelNote}\n`);
   if (config.dryRun) throw new ConfigError("--dry-run", "is for review and compare; batch runs can be capped with --max-cost");
+  if (options.wait && config.via !== "batch-api") throw new ConfigError("--wait", "is for --via batch-api: direct runs always finish before they exit");
 
   const stop = new AbortController();
   const abort = new AbortController();
@@ -54,6 +56,8 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
       ...(options.resume ? { resume: options.resume } : {}),
       newRun: options.newRun,
       noCache: options.noCache,
+      wait: options.wait,
+      onBatchStatus: (line) => stderr(`${line}\n`),
       stopSignal: stop.signal,
       abortSignal: abort.signal,
       onWarning: warn,
@@ -78,9 +82,38 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
       `not started ${summary.notStarted} · skipped ${summary.skippedSinceLast} already reviewed, ${summary.skippedBadInput.length} bad input · cost $${summary.costUsd.toFixed(4)}\n`,
   );
   stdout(`Wrote ${[...summary.files.index, summary.files.results].join(", ")} and ${summary.files.toolReports} tool reports\n`);
+  if (summary.pendingBatches.length > 0 && !summary.interrupted) {
+    const requests = summary.pendingBatches.reduce((sum, batch) => sum + batch.requests, 0);
+    stderr(
+      `Waiting on ${summary.pendingBatches.length} provider batch(es) with ${requests} requests. Run the same command again to collect them ` +
+        `(or add --wait); 'panelist batch --status --store ${options.store}' shows their progress.\n`,
+    );
+    return EXIT.pending;
+  }
   if (summary.interrupted) {
     stderr(`Interrupted. Resume with: panelist batch --resume ${runId ?? summary.runId} --store ${options.store} --out ${config.out}\n`);
     return EXIT.interrupted;
   }
   return summary.failed > 0 || summary.notStarted > 0 || summary.skippedBadInput.length > 0 ? EXIT.someFailed : EXIT.ok;
+}
+
+/** `panelist batch --status`: the provider batches of a run, asked about live where possible. */
+async function printBatchStatus(commandLine: CommandLine, io: CliIO): Promise<number> {
+  // --status calls no model: a placeholder keeps resolveConfig from choosing a default one.
+  const { config, env } = resolveConfig({ flags: { ...commandLine.flags, models: commandLine.flags.models ?? "none:none" }, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
+  const { stdout } = redactingPrinters(io, env);
+  const { providerBatchStatus } = await import("../../batch/provider-batch-status.js");
+  const store = ReviewStore.open(commandLine.batch.store);
+  try {
+    const { runId, batches } = await providerBatchStatus(store, { ...(commandLine.batch.resume ? { runId: commandLine.batch.resume } : {}), config, env });
+    stdout(`Run ${runId}: ${batches.length} provider batch(es)\n`);
+    for (const { record, live, liveError } of batches) {
+      const counts = live ?? { succeeded: record.succeeded ?? 0, errored: record.errored ?? 0, total: record.requestCount };
+      const state = live ? `${live.providerStatus}` : record.state === "submitted" ? `${record.providerStatus ?? "submitted"} (not checked: ${liveError ?? "unknown"})` : record.state;
+      stdout(`  ${record.id}  ${record.model}  ${state}  ${counts.succeeded} ok, ${counts.errored} failed of ${record.requestCount}  submitted ${record.submittedAt}\n`);
+    }
+  } finally {
+    store.close();
+  }
+  return EXIT.ok;
 }
