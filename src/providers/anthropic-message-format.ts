@@ -15,8 +15,9 @@ export interface MessageCallContext {
  * whose input schema is the verdict schema; mode `prompt` asks for JSON in plain text.
  */
 export function buildMessageParams(model: string, request: Omit<GenerateRequest, "signal">): MessageCreateParamsNonStreaming {
-  // The dossier block carries cache_control, so the cached prefix (tools, system, dossier) is
-  // shared by every persona call for the same tool.
+  // Two cache breakpoints: the system block's prefix (tools, system) is the same for every call
+  // of a run, so even a tool's first call reads it from the cache; the dossier block's prefix
+  // (tools, system, dossier) is shared by every persona call for the same tool.
   const messages: MessageParam[] = [
     {
       role: "user",
@@ -33,7 +34,7 @@ export function buildMessageParams(model: string, request: Omit<GenerateRequest,
   return {
     model,
     max_tokens: request.maxOutputTokens,
-    system: request.system,
+    system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
     messages,
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(useTool

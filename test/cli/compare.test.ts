@@ -122,7 +122,7 @@ describe("panelist compare, end to end through the real SDKs", () => {
     }
   });
 
-  test("Anthropic requests force the verdict tool and mark the dossier cacheable", async () => {
+  test("Anthropic requests force the verdict tool and mark the system prompt and the dossier cacheable", async () => {
     server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
     await runCli(["review", SMOL, "--model", "anthropic:claude-haiku-4-5", "--out", out], { ANTHROPIC_API_KEY: "sk-ant-x-1", ANTHROPIC_BASE_URL: server.anthropicBaseUrl });
@@ -131,6 +131,7 @@ describe("panelist compare, end to end through the real SDKs", () => {
       expect(call.body.tools).toEqual([{ name: "submit_verdict", description: expect.any(String), input_schema: verdictJsonSchema() }]);
       expect(call.body.tool_choice).toEqual({ type: "tool", name: "submit_verdict" });
       const [dossier, instructions] = call.body.messages[0].content;
+      expect(call.body.system).toEqual([{ type: "text", text: expect.stringContaining("panel"), cache_control: { type: "ephemeral" } }]);
       expect(dossier.cache_control).toEqual({ type: "ephemeral" });
       expect(dossier.text).toMatch(/^<tool_dossier>\nName: SmolVLM2\u02C6Turbo\n/);
       expect(instructions.cache_control).toBeUndefined();
@@ -210,6 +211,14 @@ describe("prompt-cache share", () => {
       expect(report.usage.cachedShare).toBeCloseTo(report.usage.cachedInputTokens / report.usage.inputTokens, 4);
       expect(report.tools[0]!.reviews[0]!.usage.cachedInputTokens).toBe(0);
       expect(report.tools[0]!.reviews[1]!.usage.cachedInputTokens).toBeGreaterThan(0);
+
+      // A second tool's first call already reads the tool definition and system prompt (the run-wide
+      // breakpoint); its later calls read its dossier too.
+      const two = await temporaryDirectory();
+      await runCli(["review", CLAW, SMOL, "--model", "anthropic:claude-haiku-4-5", "--concurrency", "1", "--out", two, "--format", "json"], { ANTHROPIC_API_KEY: "sk-ant-share", ANTHROPIC_BASE_URL: cacheServer.anthropicBaseUrl });
+      const [first, second] = (await readReport(two)).tools[1]!.reviews.map((review) => review.usage.cachedInputTokens);
+      expect(first).toBeGreaterThan(0);
+      expect(second).toBeGreaterThan(first!);
     } finally {
       await cacheServer.close();
     }

@@ -337,8 +337,8 @@ function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, 
 
 /**
  * Prompt-cache accounting that behaves like the real services closely enough to measure caching:
- * Anthropic caches the prefix up to the last `cache_control` mark (tools, system, messages in that
- * order); OpenAI caches the longest prefix shared with an earlier prompt, in steps of 128 tokens,
+ * Anthropic writes a cache entry at every `cache_control` mark (tools, system, messages in that
+ * order) and reads the longest one already written; OpenAI caches the longest prefix shared with an earlier prompt, in steps of 128 tokens,
  * from a minimum length.
  */
 class PromptCache {
@@ -377,16 +377,23 @@ class PromptCache {
       for (const block of blocks) segments.push({ text: String(block.text ?? JSON.stringify(block)), marked: Boolean(block.cache_control) });
     }
     const total = countTokens(segments.map((segment) => segment.text).join(""));
-    const lastMark = segments.map((segment) => segment.marked).lastIndexOf(true);
-    if (lastMark === -1) return { input_tokens: total, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-    const prefix = segments.slice(0, lastMark + 1).map((segment) => segment.text).join("");
-    const prefixTokens = countTokens(prefix);
-    const hit = this.anthropicPrefixes.has(prefix);
-    this.anthropicPrefixes.add(prefix);
+    // Every breakpoint writes a cache entry for the prefix up to it; a request reads the longest
+    // prefix already written and writes the rest up to its last breakpoint.
+    const breakpoints: string[] = [];
+    let prefix = "";
+    for (const segment of segments) {
+      prefix += segment.text;
+      if (segment.marked) breakpoints.push(prefix);
+    }
+    if (breakpoints.length === 0) return { input_tokens: total, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const hit = [...breakpoints].reverse().find((candidate) => this.anthropicPrefixes.has(candidate));
+    const readTokens = hit === undefined ? 0 : countTokens(hit);
+    const cachedTokens = countTokens(breakpoints.at(-1)!);
+    for (const candidate of breakpoints) this.anthropicPrefixes.add(candidate);
     return {
-      input_tokens: Math.max(0, total - prefixTokens),
-      cache_creation_input_tokens: hit ? 0 : prefixTokens,
-      cache_read_input_tokens: hit ? prefixTokens : 0,
+      input_tokens: Math.max(0, total - cachedTokens),
+      cache_creation_input_tokens: cachedTokens - readTokens,
+      cache_read_input_tokens: readTokens,
     };
   }
 }
