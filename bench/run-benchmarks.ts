@@ -13,10 +13,8 @@ import { once } from "node:events";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FLAG_NAMES } from "../src/cli/parse-command-line.js";
-import { resolveConfig } from "../src/config/resolve-config.js";
-import { reviewTools } from "../src/pipeline/review-tools.js";
 import { startFakeLlmServer, type FakeLlmServerOptions } from "../test/support/fake-llm-server.js";
+import { measurePromptCache } from "./prompt-cache-figure.js";
 
 const dir = await mkdtemp(join(tmpdir(), "panelist-bench-"));
 const launches = (await readFile("fixtures/launches.jsonl", "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -102,43 +100,9 @@ if (want(2)) {
   );
 }
 
-// 3. Cache: a cold panel (the run's first tool) and warm panels (tools 2–20 of one run, where the
-// run-wide system prefix is already cached), as uncached input tokens and as billed cost in
-// uncached-token equivalents (cache reads at 10% for Anthropic, 25% for gpt-4.1-mini).
+// 3. Cache (bench/prompt-cache-figure.ts).
 if (want(3)) {
-  const warmTools = join(dir, "warm-tools.jsonl");
-  await writeFile(warmTools, `${launches.slice(0, 20).map((tool) => JSON.stringify(tool)).join("\n")}\n`);
-  type Panel = { input: number; cached: number };
-  const panels = async (protocol: "anthropic" | "openai", caching: boolean): Promise<Panel[]> =>
-    withServer({ cacheMinTokens: caching ? 0 : Number.MAX_SAFE_INTEGER }, async (server) => {
-      const env = protocol === "anthropic" ? { ANTHROPIC_API_KEY: "sk-ant-bench", ANTHROPIC_BASE_URL: server.anthropicBaseUrl } : { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl };
-      const { config } = resolveConfig({
-        flags: { models: [protocol === "anthropic" ? "anthropic:claude-haiku-4-5" : "openai:gpt-4.1-mini"], out: await mkdtemp(join(dir, "cache-")), formats: ["json"], summary: false, concurrency: "1" },
-        flagNames: FLAG_NAMES,
-        dotenv: {},
-        environment: env,
-      });
-      const { report: result } = await reviewTools({ toolFiles: [warmTools], config, env, compare: false });
-      return result.tools.map((tool) => ({
-        input: tool.reviews.reduce((sum, review) => sum + review.usage.inputTokens, 0),
-        cached: tool.reviews.reduce((sum, review) => sum + review.usage.cachedInputTokens, 0),
-      }));
-    });
-  for (const protocol of ["anthropic", "openai"] as const) {
-    const readPrice = protocol === "anthropic" ? 0.1 : 0.25;
-    const withCache = await panels(protocol, true);
-    const without = await panels(protocol, false);
-    const sum = (list: Panel[], value: (panel: Panel) => number): number => list.reduce((total, panel) => total + value(panel), 0);
-    const ratios = (cached: Panel[], plain: Panel[]): string => {
-      const uncached = sum(cached, (panel) => panel.input - panel.cached) / sum(plain, (panel) => panel.input);
-      const billed = sum(cached, (panel) => panel.input - panel.cached + readPrice * panel.cached) / sum(plain, (panel) => panel.input);
-      return `uncached tokens ${uncached.toFixed(3)}, billed ${billed.toFixed(3)}`;
-    };
-    report(
-      `3. cache (${protocol}): per 4-persona panel with caching ÷ without — cold (first tool of the run): ${ratios(withCache.slice(0, 1), without.slice(0, 1))}; ` +
-        `warm (tools 2–20): ${ratios(withCache.slice(1), without.slice(1))} (target ≤ 0.4)`,
-    );
-  }
+  for (const line of await measurePromptCache(dir, launches)) report(line);
 }
 
 // 4. Start-up.

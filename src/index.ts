@@ -27,7 +27,7 @@ export { Budget } from "./cost/budget.js";
 export { redactSecrets } from "./providers/redact-secrets.js";
 export { runPanel, planJobs, type PanelRunOptions, type ToolResult } from "./pipeline/run-panel.js";
 export { runReviewJob, type ReviewJob, type ReviewOutcome, type CallSettings, type JobContext } from "./pipeline/run-review-job.js";
-export { buildReviewPrompt, renderDossier, type ReviewPrompt } from "./prompts/build-review-prompt.js";
+export { buildReviewPrompt, renderDossier, renderSystemPrompt, type ReviewPrompt } from "./prompts/build-review-prompt.js";
 export { loadPromptTemplates, BUILT_IN_PROMPTS_DIR, type PromptTemplates } from "./prompts/prompt-templates.js";
 export { createAnthropicProvider, type AnthropicProviderOptions } from "./providers/anthropic-provider.js";
 export { createProvider, type ProviderSettings } from "./providers/create-provider.js";

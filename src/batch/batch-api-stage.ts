@@ -58,7 +58,7 @@ export function settleRunBatches(input: RunBatchesInput): Promise<ProviderBatchO
     for (const entry of input.tools) {
       for (const persona of parts.personas) {
         if (input.stored.has(reviewKey(entry.toolId, persona.id, model))) continue;
-        const prompt = buildReviewPrompt(parts.templates, entry.tool, persona, config.spotlight);
+        const prompt = buildReviewPrompt(parts.templates, entry.tool, persona, parts.personas, config.spotlight);
         const request = buildGenerateRequest({ tool: entry.tool, persona, provider, prompt }, context, mode);
         yield { customId: requestHash(provider, request), request };
       }

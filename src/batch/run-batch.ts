@@ -239,7 +239,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         continue;
       }
       const persona = parts.personas[job.personaIndex]!;
-      const prompt = buildReviewPrompt(parts.templates, job.state.stored.tool, persona, config.spotlight);
+      const prompt = buildReviewPrompt(parts.templates, job.state.stored.tool, persona, parts.personas, config.spotlight);
       const outcome = await runReviewJob({ tool: job.state.stored.tool, persona, provider: job.provider, prompt }, context);
       await record(job.state, outcome);
     }

@@ -41,7 +41,7 @@ export function planJobs(options: PlanOptions): ReviewJob[] {
   return options.tools.flatMap((tool) =>
     options.personas.flatMap((persona) => {
       // One prompt per (tool, persona): every model and sample gets the same bytes.
-      const prompt = buildReviewPrompt(options.templates, tool, persona, options.spotlight);
+      const prompt = buildReviewPrompt(options.templates, tool, persona, options.personas, options.spotlight);
       return options.panelFor(persona).flatMap((provider) =>
         Array.from({ length: samples }, (_, sample): ReviewJob => ({ tool, persona, provider, prompt, ...(samples > 1 ? { sample } : {}) })),
       );

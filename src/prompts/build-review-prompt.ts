@@ -3,13 +3,18 @@ import type { Tool } from "../tools/tool.js";
 import type { PromptTemplates } from "./prompt-templates.js";
 import { datamark, type SpotlightMode } from "./spotlight.js";
 
-/** The three parts of a review prompt, in the order they are sent. */
+/**
+ * The three parts of a review prompt, in the order they are sent. The parts are ordered from the
+ * most shared to the least, so that providers can cache each prefix: the system prompt carries the
+ * whole panel and is the same for every call of a run, the dossier is the same for every persona
+ * call for one tool, and only the short tail differs per call.
+ */
 export interface ReviewPrompt {
-  /** Shared by every call of a run. */
+  /** Shared by every call of a run: the rules, every persona's lens and brief, and the answer format. */
   system: string;
-  /** Shared by every persona call for one tool: the cacheable prefix. */
+  /** Shared by every persona call for one tool. */
   dossier: string;
-  /** The persona brief and the task. */
+  /** Which reviewer speaks now, and the task: a few lines. */
   instructions: string;
 }
 
@@ -39,15 +44,49 @@ export function renderDossier(templates: PromptTemplates, tool: Tool, spotlight:
   });
 }
 
-/** Renders the persona part of a review prompt. */
-export function renderInstructions(templates: PromptTemplates, persona: Persona): string {
-  return templates.render("review", { persona });
+/**
+ * Rendered system prompts by template set, panel and spotlight mode: a run renders its system prompt
+ * once, and every call then sends the very same string.
+ */
+const systemPrompts = new WeakMap<PromptTemplates, WeakMap<readonly Persona[], Map<SpotlightMode, string>>>();
+
+/**
+ * Renders the system prompt of a run: the rules, the whole panel (each persona's id, name, lens and
+ * brief, in panel order) and the answer format. It holds no tool text, so it is the same for every
+ * call of a run, whatever the tool, persona or model.
+ */
+export function renderSystemPrompt(templates: PromptTemplates, panel: readonly Persona[], spotlight: SpotlightMode = "datamark"): string {
+  const byPanel = systemPrompts.get(templates) ?? new WeakMap<readonly Persona[], Map<SpotlightMode, string>>();
+  systemPrompts.set(templates, byPanel);
+  const byMode = byPanel.get(panel) ?? new Map<SpotlightMode, string>();
+  byPanel.set(panel, byMode);
+  let system = byMode.get(spotlight);
+  if (system === undefined) {
+    system = templates.render("system", {
+      panel: panel.map(({ id, name, lens, brief }) => ({ id, name, lens, brief: brief.trim() })),
+      delimited: spotlight !== "off",
+      datamarked: spotlight === "datamark",
+    });
+    byMode.set(spotlight, system);
+  }
+  return system;
 }
 
-/** Renders the whole prompt for one (tool, persona) review. */
-export function buildReviewPrompt(templates: PromptTemplates, tool: Tool, persona: Persona, spotlight: SpotlightMode = "datamark"): ReviewPrompt {
+/** Renders the per-call tail of a review prompt: which reviewer of the panel speaks now, and the task. */
+export function renderInstructions(templates: PromptTemplates, persona: Persona): string {
+  return templates.render("review", { persona: { id: persona.id, name: persona.name, lens: persona.lens } });
+}
+
+/**
+ * Renders the whole prompt for one (tool, persona) review. `panel` is the run's whole panel, the
+ * same array for every call of the run; `persona` must be one of it.
+ */
+export function buildReviewPrompt(templates: PromptTemplates, tool: Tool, persona: Persona, panel: readonly Persona[], spotlight: SpotlightMode = "datamark"): ReviewPrompt {
+  if (!panel.some((member) => member.id === persona.id)) {
+    throw new TypeError(`Expected persona "${persona.id}" to be on the panel (${panel.map((member) => member.id).join(", ")})`);
+  }
   return {
-    system: templates.render("system", { delimited: spotlight !== "off", datamarked: spotlight === "datamark" }),
+    system: renderSystemPrompt(templates, panel, spotlight),
     dossier: renderDossier(templates, tool, spotlight),
     instructions: renderInstructions(templates, persona),
   };

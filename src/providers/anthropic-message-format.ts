@@ -15,9 +15,12 @@ export interface MessageCallContext {
  * whose input schema is the verdict schema; mode `prompt` asks for JSON in plain text.
  */
 export function buildMessageParams(model: string, request: Omit<GenerateRequest, "signal">): MessageCreateParamsNonStreaming {
-  // Two cache breakpoints: the system block's prefix (tools, system) is the same for every call
-  // of a run, so even a tool's first call reads it from the cache; the dossier block's prefix
-  // (tools, system, dossier) is shared by every persona call for the same tool.
+  // Two of the four cache breakpoints allowed: the system block's prefix (the tool definition and
+  // the system prompt, which carries the whole panel) is the same for every call of a run, so even
+  // a tool's first call reads it from the cache; the dossier block's prefix (tools, system, dossier)
+  // is shared by every persona call for the same tool. Only the short tail after it is new per call.
+  // A prefix below the model's minimum cacheable length (1,024 tokens for Sonnet 4.5, 4,096 for
+  // Haiku 4.5) is simply not cached: the marks cost nothing then.
   const messages: MessageParam[] = [
     {
       role: "user",

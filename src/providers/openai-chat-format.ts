@@ -21,8 +21,10 @@ export interface ChatCallContext {
  * lines, so a batched request is byte-for-byte the call Panelist would have made.
  */
 export function buildChatParams(settings: ChatParamSettings, request: Omit<GenerateRequest, "signal">): ChatCompletionCreateParamsNonStreaming {
-  // System first, then one user message that opens with the dossier, so every persona call for
-  // one tool shares a byte-identical prefix (OpenAI caches prompt prefixes automatically).
+  // System first (the same for every call of a run: it carries the whole panel), then one user
+  // message that opens with the dossier and ends with the short per-call tail, so every call of a
+  // run shares a byte-identical prefix and every persona call for one tool a longer one. OpenAI
+  // caches prompt prefixes automatically from 1,024 tokens, in steps of 128.
   const messages: ChatCompletionMessageParam[] = [
     { role: "system", content: request.system },
     { role: "user", content: `${request.dossier}\n\n${request.instructions}` },

@@ -24,15 +24,16 @@ export interface FinishReason {
 export type StructuredMode = "json_schema" | "json_object" | "tool" | "prompt";
 
 /**
- * One request for a structured answer. The prompt is split so that providers can mark the part
- * shared by every persona call for one tool (`system` + `dossier`) as cacheable.
+ * One request for a structured answer. The prompt is split so that providers can mark the parts
+ * shared by many calls as cacheable: `system` by every call of a run, `system` + `dossier` by
+ * every persona call for one tool.
  */
 export interface GenerateRequest {
-  /** Instructions shared by every call of a run. */
+  /** Instructions shared by every call of a run (for a review: the rules, the whole panel, the answer format). */
   system: string;
   /** The tool dossier, shared by every persona call for one tool; sent first in the user turn. */
   dossier: string;
-  /** The persona brief and the task, sent after the dossier. */
+  /** What differs per call (for a review: which reviewer speaks now, and the task), sent after the dossier. */
   instructions: string;
   /** The JSON Schema the answer must follow. */
   schema: JsonSchema;

@@ -135,29 +135,41 @@ describe("panelist compare, end to end through the real SDKs", () => {
       expect(dossier.cache_control).toEqual({ type: "ephemeral" });
       expect(dossier.text).toMatch(/^<tool_dossier>\nName: SmolVLM2\u02C6Turbo\n/);
       expect(instructions.cache_control).toBeUndefined();
-      expect(instructions.text).toMatch(/^You are .+, reviewing the tool in the dossier above\./);
+      expect(instructions.text).toMatch(/^You are .+, reviewing the tool in the dossier above as panel reviewer "[a-z-]+"/);
     }
+    // At most 4 breakpoints are allowed; Panelist uses two (the run-wide system prompt, the tool's dossier).
+    expect(JSON.stringify(server.calls[0]!.body).match(/"cache_control"/g)).toHaveLength(2);
   });
 
-  test("every persona call for one tool shares the system + dossier prefix; the persona comes after", async () => {
+  test("every call of a run shares the system prompt with the whole panel, every persona call for one tool the dossier too; the tail names the persona", async () => {
     server = await startFakeLlmServer({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
     await runCli(["compare", CLAW, SMOL, "--model", "openai:m", "--out", out], { OPENAI_API_KEY: "sk-test-2", OPENAI_BASE_URL: server.openaiBaseUrl });
-    const byTool = new Map<string, string[]>();
-    for (const call of server.calls.filter((entry) => !isModeratorCall(entry))) {
-      const { tool } = identifyCall(call, personas);
-      const [system, user] = call.body.messages;
-      expect(system.role).toBe("system");
-      expect(user.content.startsWith("<tool_dossier>")).toBe(true);
-      byTool.set(tool, [...(byTool.get(tool) ?? []), `${system.content}\u0000${user.content}`]);
+    const reviews = server.calls.filter((entry) => !isModeratorCall(entry));
+    expect(reviews).toHaveLength(8);
+    // The system message is the first message and byte-identical across tools and personas.
+    expect(new Set(reviews.map((call) => JSON.stringify(call.body.messages[0]))).size).toBe(1);
+    const system = reviews[0]!.body.messages[0];
+    expect(system.role).toBe("system");
+    for (const persona of personas) expect(system.content).toContain(persona.brief.trim());
+    const byTool = new Map<string, { persona: string; user: string }[]>();
+    for (const call of reviews) {
+      const { tool, persona } = identifyCall(call, personas);
+      const user = call.body.messages[1].content as string;
+      expect(user.startsWith("<tool_dossier>")).toBe(true);
+      byTool.set(tool, [...(byTool.get(tool) ?? []), { persona, user }]);
     }
     expect([...byTool.keys()].sort()).toEqual(["Claw Code", "SmolVLM2 Turbo"]);
-    for (const prompts of byTool.values()) {
-      expect(prompts).toHaveLength(4);
-      const prefix = prompts[0]!.slice(0, prompts[0]!.indexOf("</tool_dossier>") + "</tool_dossier>".length);
-      for (const prompt of prompts) expect(prompt.startsWith(prefix)).toBe(true);
-      // The persona part differs per call and comes after the dossier.
-      expect(new Set(prompts.map((prompt) => prompt.slice(prefix.length))).size).toBe(4);
+    for (const calls of byTool.values()) {
+      expect(calls.map((call) => call.persona).sort()).toEqual(personas.map((persona) => persona.id).sort());
+      const dossier = calls[0]!.user.slice(0, calls[0]!.user.indexOf("</tool_dossier>") + "</tool_dossier>".length);
+      for (const { persona, user } of calls) {
+        expect(user.startsWith(dossier)).toBe(true);
+        // After the dossier only a short tail, naming the one reviewer who speaks.
+        const tail = user.slice(dossier.length);
+        expect(tail).toContain(`panel reviewer "${persona}"`);
+        expect(tail.length).toBeLessThan(400);
+      }
     }
   });
 
@@ -204,7 +216,7 @@ describe("prompt-cache share", () => {
     const cacheServer = await startFakeLlmServer({ handler: panelHandler({}, personas) });
     try {
       const out = await temporaryDirectory();
-      await runCli(["review", CLAW, "--model", "anthropic:claude-haiku-4-5", "--concurrency", "1", "--out", out, "--format", "json"], { ANTHROPIC_API_KEY: "sk-ant-share", ANTHROPIC_BASE_URL: cacheServer.anthropicBaseUrl });
+      await runCli(["review", CLAW, "--model", "anthropic:claude-sonnet-4-5", "--concurrency", "1", "--out", out, "--format", "json"], { ANTHROPIC_API_KEY: "sk-ant-share", ANTHROPIC_BASE_URL: cacheServer.anthropicBaseUrl });
       const report = await readReport(out);
       // Calls 2–4 read the tool definition, system prompt and dossier from the cache.
       expect(report.usage.cachedInputTokens).toBeGreaterThan(0);
@@ -215,7 +227,7 @@ describe("prompt-cache share", () => {
       // A second tool's first call already reads the tool definition and system prompt (the run-wide
       // breakpoint); its later calls read its dossier too.
       const two = await temporaryDirectory();
-      await runCli(["review", CLAW, SMOL, "--model", "anthropic:claude-haiku-4-5", "--concurrency", "1", "--out", two, "--format", "json"], { ANTHROPIC_API_KEY: "sk-ant-share", ANTHROPIC_BASE_URL: cacheServer.anthropicBaseUrl });
+      await runCli(["review", CLAW, SMOL, "--model", "anthropic:claude-sonnet-4-5", "--concurrency", "1", "--out", two, "--format", "json"], { ANTHROPIC_API_KEY: "sk-ant-share", ANTHROPIC_BASE_URL: cacheServer.anthropicBaseUrl });
       const [first, second] = (await readReport(two)).tools[1]!.reviews.map((review) => review.usage.cachedInputTokens);
       expect(first).toBeGreaterThan(0);
       expect(second).toBeGreaterThan(first!);

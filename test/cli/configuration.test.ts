@@ -17,7 +17,11 @@ describe("--personas-dir", () => {
     expect(run.code).toBe(0);
     const report = reportSchema.parse(JSON.parse(await readFile(join(out, "report.json"), "utf8")));
     expect(report.personas).toEqual([{ id: "indie-hacker", name: "The Indie Hacker" }, { id: "security-lead", name: "The Security Lead" }]);
-    expect(server.calls.some((call) => call.text.includes("You are The Security Lead, reviewing the tool in the dossier above."))).toBe(true);
+    expect(server.calls.some((call) => call.text.includes('You are The Security Lead, reviewing the tool in the dossier above as panel reviewer "security-lead"'))).toBe(true);
+    // The panel in every call's system prompt is the user's own: both of their personas and none of the built-in ones.
+    for (const call of server.calls) {
+      expect(call.body.messages[0].content.match(/<reviewer id="([a-z-]+)"/g)).toEqual(['<reviewer id="indie-hacker"', '<reviewer id="security-lead"']);
+    }
     const listed = await runCli(["personas", "--personas-dir", "fixtures/personas-custom"]);
     expect(listed.stdout).toContain("security-lead  The Security Lead — Attack surface");
   });

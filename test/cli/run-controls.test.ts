@@ -91,11 +91,14 @@ describe("cost", () => {
   test("report.json prices every review and the run at list price", async () => {
     server = await servers.start({ handler: panelHandler({}, personas) });
     const out = await temporaryDirectory();
-    await runCli(["review", CLAW, "--model", "openai:gpt-4.1-mini", "--out", out, "--format", "json"], { OPENAI_API_KEY: "sk-test-cost", OPENAI_BASE_URL: server.openaiBaseUrl });
+    await runCli(["review", CLAW, "--model", "openai:gpt-4.1-mini", "--concurrency", "1", "--out", out, "--format", "json"], { OPENAI_API_KEY: "sk-test-cost", OPENAI_BASE_URL: server.openaiBaseUrl });
     const report = await readJson(join(out, "report.json"));
     let total = 0;
+    // Calls 2–4 read the run's system prompt and the dossier from the prompt cache, at the cached-input price.
+    expect(report.tools[0].reviews.slice(1).every((review: { usage: { cachedInputTokens: number } }) => review.usage.cachedInputTokens >= 1024)).toBe(true);
     for (const review of report.tools[0].reviews) {
-      const expected = (review.usage.inputTokens * 0.4 + review.usage.outputTokens * 1.6) / 1e6;
+      const { inputTokens, cachedInputTokens, outputTokens } = review.usage;
+      const expected = ((inputTokens - cachedInputTokens) * 0.4 + cachedInputTokens * 0.1 + outputTokens * 1.6) / 1e6;
       expect(review.costUsd).toBeCloseTo(expected, 6);
       total += review.costUsd;
     }

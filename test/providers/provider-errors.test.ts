@@ -109,14 +109,62 @@ describe.each(["openai", "anthropic"] as const)("%s provider through the officia
 });
 
 describe("prompt caching", () => {
-  test("Anthropic: the second persona call for a tool reads the dossier from cache", async () => {
+  test("Anthropic: the second persona call for a tool reads the system prompt and dossier from cache", async () => {
     const provider = await providerFor("anthropic", { kind: "json", value: DEFAULT_VERDICT });
-    const first = await provider.generate(request);
-    const second = await provider.generate({ ...request, instructions: "You are The Futurist, reviewing the tool in the dossier above." });
+    // A run-wide system prompt past the 1,024-token minimum (the fake server counts four characters a token).
+    const long = { ...request, system: "panel rules ".repeat(400) };
+    const first = await provider.generate(long);
+    const second = await provider.generate({ ...long, instructions: "You are The Futurist, reviewing the tool in the dossier above." });
     if (!first.ok || !second.ok) throw new Error("calls failed");
     expect(first.usage.cachedInputTokens).toBe(0);
-    expect(second.usage.cachedInputTokens).toBeGreaterThan(100);
+    // Everything up to the dossier's breakpoint: tool definition, system prompt, dossier.
+    const body = server!.calls[1]!.body;
+    const prefixChars = JSON.stringify(body.tools[0]).length + long.system.length + long.dossier.length;
+    expect(second.usage.cachedInputTokens).toBe(Math.ceil(prefixChars / 4));
     expect(second.usage.inputTokens).toBeGreaterThan(second.usage.cachedInputTokens);
+  });
+
+  test("Anthropic: a prefix shorter than the model's minimum cacheable length is not cached", async () => {
+    server = await startFakeLlmServer();
+    const short = createAnthropicProvider({ model: "claude-opus-4-1", apiKey: KEY, baseURL: server.anthropicBaseUrl, timeoutMs: 5000 });
+    // About 1,200 tokens: enough for Opus 4.1 (1,024, as for Sonnet 4.5), not for Haiku 4.5 (4,096).
+    const long = { ...request, system: "panel rules ".repeat(400) };
+    const haiku = createAnthropicProvider({ model: "claude-haiku-4-5", apiKey: KEY, baseURL: server.anthropicBaseUrl, timeoutMs: 5000 });
+    for (const provider of [short, haiku]) await provider.generate(long);
+    const again = await Promise.all([short, haiku].map((provider) => provider.generate({ ...long, instructions: "Another reviewer." })));
+    expect(again.map((result) => (result.ok ? result.usage.cachedInputTokens : -1))).toEqual([expect.any(Number), 0]);
+    expect(again[0]!.ok && again[0]!.usage.cachedInputTokens).toBeGreaterThan(1024);
+    // The short prompt of the other tests (under 1,024 tokens) is not cached at all.
+    await short.generate(request);
+    const repeat = await short.generate(request);
+    expect(repeat.ok && repeat.usage.cachedInputTokens).toBe(0);
+  });
+
+  test("a cache entry is readable only once the call that wrote it is answered, as with the services", async () => {
+    server = await startFakeLlmServer({ latencyMs: 60 });
+    const provider = createAnthropicProvider({ model: "claude-opus-4-1", apiKey: KEY, baseURL: server.anthropicBaseUrl, timeoutMs: 5000 });
+    const long = { ...request, system: "panel rules ".repeat(400) };
+    // Two calls in flight together both miss; a call after them reads the entry.
+    const together = await Promise.all(["One.", "Two."].map((instructions) => provider.generate({ ...long, instructions })));
+    expect(together.map((result) => result.ok && result.usage.cachedInputTokens)).toEqual([0, 0]);
+    const after = await provider.generate({ ...long, instructions: "Three." });
+    expect(after.ok && after.usage.cachedInputTokens).toBeGreaterThan(1024);
+  });
+
+  test("OpenAI: nothing is cached under 1,024 tokens; past it, in steps of 128", async () => {
+    server = await startFakeLlmServer();
+    const provider = createOpenAIProvider({ id: "openai", model: "m", apiKey: KEY, baseURL: server.openaiBaseUrl, timeoutMs: 5000, maxTokensParameter: "max_tokens" });
+    await provider.generate(request);
+    const short = await provider.generate({ ...request, instructions: "Someone else." });
+    expect(short.ok && short.usage.cachedInputTokens).toBe(0);
+    // A system prompt of 4,800 characters (1,200 tokens here): the shared prefix (system, newline,
+    // dossier, blank line) rounds down to whole blocks of 128 tokens (512 characters).
+    const long = { ...request, system: "panel rules ".repeat(400) };
+    await provider.generate(long);
+    const second = await provider.generate({ ...long, instructions: "Someone else." });
+    const sharedChars = long.system.length + 1 + long.dossier.length + 2;
+    expect(second.ok && second.usage.cachedInputTokens).toBe(Math.floor(sharedChars / 512) * 128);
+    expect(Math.floor(sharedChars / 512) * 128).toBeGreaterThanOrEqual(1024);
   });
 
   test("OpenAI: cached_tokens is reported as cached input", async () => {

@@ -98,6 +98,11 @@ describe("juries of models", () => {
     const report = reportSchema.parse(JSON.parse(await readFile(join(out, "report.json"), "utf8")));
     expect(report.tools[0]!.reviews.map((review) => [review.persona, review.model])).toEqual([["skeptic", "openai:beta"], ["futurist", "openai:alpha"]]);
     expect(report.manifest?.assign).toEqual({ skeptic: ["openai:beta"] });
+    // Both models get the same system prompt, listing the run's whole panel, whichever persona they voice.
+    const reviewCalls = server.calls.filter((call) => !isModeratorCall(call));
+    expect(new Set(reviewCalls.map((call) => call.model))).toEqual(new Set(["alpha", "beta"]));
+    expect(new Set(reviewCalls.map((call) => call.body.messages[0].content)).size).toBe(1);
+    expect(reviewCalls[0]!.body.messages[0].content.match(/<reviewer id="([a-z-]+)"/g)).toEqual(['<reviewer id="skeptic"', '<reviewer id="futurist"']);
     const bad = await runCli(["review", TOOLS[0]!, "--model", "openai:alpha", "--assign", "nobody=openai:beta", "--out", out], { OPENAI_API_KEY: "sk-test-assign", OPENAI_BASE_URL: server.openaiBaseUrl });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^panelist: --assign: unknown persona "nobody"/);

@@ -19,6 +19,22 @@ export interface FakeCall {
   attempt: number;
   /** Set for a request that came in a provider batch: the batch id. */
   batchId?: string;
+  /** How the prompt was billed, set when the call was answered (see {@link PromptCacheUsage}). */
+  promptCache?: PromptCacheUsage;
+}
+
+/**
+ * The prompt tokens of one answered call, split as the services bill them: Anthropic bills cache
+ * writes at 125% and reads at 10% of the input price; OpenAI bills cached tokens at a model's
+ * cached-input price and writes nothing extra.
+ */
+export interface PromptCacheUsage {
+  /** All prompt tokens, cached ones included. */
+  promptTokens: number;
+  /** Tokens read from the prompt cache. */
+  cacheReadTokens: number;
+  /** Tokens written to the prompt cache (Anthropic only). */
+  cacheWriteTokens: number;
 }
 
 /** How the fake server answers one call. */
@@ -50,8 +66,10 @@ export interface FakeLlmServerOptions extends FakeBatchOptions {
   requireKey?: string;
   /** Added before every answer, in milliseconds. */
   latencyMs?: number;
-  /** OpenAI-style caching counts a shared prefix only from this many tokens. Default 1024. */
+  /** OpenAI-style caching counts a shared prefix only from this many tokens. Default 1024, as the service does. */
   cacheMinTokens?: number;
+  /** `false` turns the prompt cache off for both protocols (a baseline to compare against). Default true. */
+  promptCache?: boolean;
   /**
    * Requests allowed per one-second window; above it, a 429 with retry-after-ms. Every answer
    * carries x-ratelimit-* headers (remaining and reset as a duration, as OpenAI sends them).
@@ -102,7 +120,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   let handler: FakeHandler = options.handler ?? (() => ({ kind: "json", value: DEFAULT_VERDICT }));
   const calls: FakeCall[] = [];
   const seen = new Map<string, number>();
-  const cache = new PromptCache(options.cacheMinTokens ?? 1024);
+  const cache = new PromptCache(options.promptCache ?? true, options.cacheMinTokens ?? 1024);
   const rateWindow = new RequestWindow(options.requestsPerSecond);
   const sockets = new Set<Socket>();
   const pending = new Set<ServerResponse>();
@@ -118,6 +136,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     seen.set(key, attempt);
     const call: FakeCall = { protocol, path, headers: {}, body, text, model, index: calls.length, attempt, batchId };
     calls.push(call);
+    const lookup = cache.lookup(protocol, body);
     const reply = await handler(call);
     switch (reply.kind) {
       case "hang":
@@ -127,7 +146,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       case "error":
         return { status: reply.status, body: errorBody(protocol, reply) };
       default:
-        return { status: 200, body: success(protocol, body, reply, cache) };
+        return { status: 200, body: success(protocol, body, reply, lookup, call) };
     }
   }
 
@@ -179,6 +198,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       return sendError(response, protocol, { kind: "error", status: 429, message: "rate limit reached for requests", headers: { ...limit.headers, "retry-after-ms": String(limit.resetMs) } });
     }
     const limitHeaders = limit?.headers ?? {};
+    // The cache is looked up as the request arrives and written only when it is answered: a request
+    // sent while an identical prefix is still being processed finds nothing, as with the services.
+    const lookup = cache.lookup(protocol, body);
     const reply = await handler(call);
     const delay = (options.latencyMs ?? 0) + ("delayMs" in reply ? (reply.delayMs ?? 0) : 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -192,7 +214,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       case "error":
         return sendError(response, protocol, reply);
       case "truncated-body": {
-        const full = JSON.stringify(success(protocol, body, { kind: "json", value: DEFAULT_VERDICT }, cache));
+        const full = JSON.stringify(success(protocol, body, { kind: "json", value: DEFAULT_VERDICT }, lookup, call));
         response.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(full)) });
         response.write(full.slice(0, Math.floor(full.length / 2)));
         // Give the half body time to leave before the connection drops mid-message.
@@ -200,7 +222,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         return;
       }
       default:
-        return sendJson(response, 200, success(protocol, body, reply, cache), limitHeaders);
+        return sendJson(response, 200, success(protocol, body, reply, lookup, call), limitHeaders);
     }
   }
 
@@ -289,15 +311,15 @@ function sendError(response: ServerResponse, protocol: FakeCall["protocol"], rep
 
 type AnswerReply = Extract<FakeReply, { kind: "json" | "text" | "refusal" | "empty" }>;
 
-function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, cache: PromptCache): unknown {
+function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, lookup: CacheLookup, call: FakeCall): unknown {
   const model = String(body.model ?? "fake-model");
   const answer = reply.kind === "json" ? JSON.stringify(reply.value) : reply.kind === "empty" ? "" : reply.text;
   const outputTokens = countTokens(answer);
   const finish = "finishReason" in reply ? (reply.finishReason ?? "stop") : "stop";
+  lookup.commit();
+  call.promptCache = lookup.usage;
+  const { promptTokens, cacheReadTokens, cacheWriteTokens } = lookup.usage;
   if (protocol === "openai") {
-    const prompt = promptText(protocol, body);
-    const promptTokens = countTokens(prompt);
-    const cached = cache.openai(model, prompt);
     return {
       id: `chatcmpl-${randomUUID()}`,
       object: "chat.completion",
@@ -311,11 +333,10 @@ function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, 
           logprobs: null,
         },
       ],
-      usage: { prompt_tokens: promptTokens, completion_tokens: outputTokens, total_tokens: promptTokens + outputTokens, prompt_tokens_details: { cached_tokens: cached } },
+      usage: { prompt_tokens: promptTokens, completion_tokens: outputTokens, total_tokens: promptTokens + outputTokens, prompt_tokens_details: { cached_tokens: cacheReadTokens } },
     };
   }
   const forcedTool = body.tool_choice?.type === "tool" ? String(body.tool_choice.name) : undefined;
-  const usage = cache.anthropic(body);
   const content =
     reply.kind === "empty"
       ? []
@@ -331,29 +352,60 @@ function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, 
     content,
     stop_reason: stopReason,
     stop_sequence: null,
-    usage: { ...usage, output_tokens: outputTokens },
+    // Anthropic counts cache reads and writes apart from `input_tokens`.
+    usage: { input_tokens: promptTokens - cacheReadTokens - cacheWriteTokens, cache_creation_input_tokens: cacheWriteTokens, cache_read_input_tokens: cacheReadTokens, output_tokens: outputTokens },
   };
 }
 
+/** What the prompt cache found for a request on arrival, and how to write its entries once it is answered. */
+interface CacheLookup {
+  usage: PromptCacheUsage;
+  commit(): void;
+}
+
 /**
- * Prompt-cache accounting that behaves like the real services closely enough to measure caching:
- * Anthropic writes a cache entry at every `cache_control` mark (tools, system, messages in that
- * order) and reads the longest one already written; OpenAI caches the longest prefix shared with an earlier prompt, in steps of 128 tokens,
- * from a minimum length.
+ * The minimum cacheable prompt length of an Anthropic model, as Anthropic documents it: a
+ * breakpoint whose prefix is shorter is neither written nor read (the request still succeeds).
+ */
+export function anthropicMinCacheTokens(model: string): number {
+  if (/haiku-4-5|opus-4-[56]/.test(model)) return 4096;
+  // Sonnet 4.6 is documented at 1,024 but observed (and listed by gateways) at 2,048: the stricter one.
+  if (/sonnet-4-6|3-5-haiku|3-haiku/.test(model)) return 2048;
+  return 1024;
+}
+
+/**
+ * Prompt-cache accounting that behaves like the real services closely enough to measure caching,
+ * and never more generously:
+ * - Anthropic writes an entry at every `cache_control` mark (tools, system, messages in that order)
+ *   whose prefix reaches the model's minimum cacheable length, and reads the longest entry already
+ *   written for that model (the service also looks back up to 20 blocks before a mark; this does not);
+ * - OpenAI caches the longest prefix shared with an earlier prompt to the same model, in steps of
+ *   128 tokens, from 1,024 tokens (the prompt text only: the response-format schema is not counted).
+ * Entries become readable only when the request that wrote them is answered.
  */
 class PromptCache {
   private readonly anthropicPrefixes = new Set<string>();
   private readonly openaiPrefixes = new Map<string, Set<string>>();
 
-  constructor(private readonly minTokens: number) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly openaiMinTokens: number,
+  ) {}
 
-  openai(model: string, prompt: string): number {
-    // Like the real service: the prompt is cached in blocks of 128 tokens (512 characters here);
-    // a block counts when the whole prefix up to its end was seen before. One hash pass per
-    // request keeps a long benchmark linear.
+  lookup(protocol: FakeCall["protocol"], body: any): CacheLookup {
+    return protocol === "openai" ? this.openai(String(body.model ?? ""), promptText(protocol, body)) : this.anthropic(body);
+  }
+
+  private openai(model: string, prompt: string): CacheLookup {
+    const promptTokens = countTokens(prompt);
+    if (!this.enabled) return { usage: { promptTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }, commit: () => {} };
+    // The prompt is cached in blocks of 128 tokens (512 characters here); a block counts when the
+    // whole prefix up to its end was seen before. One hash pass per request keeps a long benchmark linear.
     const seen = this.openaiPrefixes.get(model) ?? new Set<string>();
     this.openaiPrefixes.set(model, seen);
     const hash = createHash("sha256");
+    const keys: string[] = [];
     let cachedBlocks = 0;
     let stillCached = true;
     for (let end = BLOCK_CHARS; end <= prompt.length; end += BLOCK_CHARS) {
@@ -361,13 +413,20 @@ class PromptCache {
       const key = hash.copy().digest("base64");
       if (stillCached && seen.has(key)) cachedBlocks += 1;
       else stillCached = false;
-      seen.add(key);
+      keys.push(key);
     }
     const tokens = cachedBlocks * 128;
-    return tokens >= this.minTokens ? tokens : 0;
+    return {
+      usage: { promptTokens, cacheReadTokens: tokens >= this.openaiMinTokens ? tokens : 0, cacheWriteTokens: 0 },
+      commit: () => {
+        // Prompts shorter than the minimum are not cached at all.
+        if (keys.length * 128 >= this.openaiMinTokens) for (const key of keys) seen.add(key);
+      },
+    };
   }
 
-  anthropic(body: any): { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number } {
+  private anthropic(body: any): CacheLookup {
+    const model = String(body.model ?? "");
     const segments: { text: string; marked: boolean }[] = [];
     for (const tool of Array.isArray(body.tools) ? body.tools : []) segments.push({ text: JSON.stringify(tool), marked: Boolean(tool.cache_control) });
     const system = typeof body.system === "string" ? [{ type: "text", text: body.system }] : Array.isArray(body.system) ? body.system : [];
@@ -376,24 +435,25 @@ class PromptCache {
       const blocks = typeof message.content === "string" ? [{ text: message.content }] : Array.isArray(message.content) ? message.content : [];
       for (const block of blocks) segments.push({ text: String(block.text ?? JSON.stringify(block)), marked: Boolean(block.cache_control) });
     }
-    const total = countTokens(segments.map((segment) => segment.text).join(""));
-    // Every breakpoint writes a cache entry for the prefix up to it; a request reads the longest
-    // prefix already written and writes the rest up to its last breakpoint.
-    const breakpoints: string[] = [];
+    const promptTokens = countTokens(segments.map((segment) => segment.text).join(""));
+    // Every breakpoint long enough to cache writes an entry for the prefix up to it; a request
+    // reads the longest entry already written and writes the rest up to its last such breakpoint.
+    const minTokens = anthropicMinCacheTokens(model);
+    const breakpoints: { key: string; tokens: number }[] = [];
     let prefix = "";
     for (const segment of segments) {
       prefix += segment.text;
-      if (segment.marked) breakpoints.push(prefix);
+      const tokens = countTokens(prefix);
+      if (segment.marked && tokens >= minTokens) breakpoints.push({ key: `${model}\u0000${prefix}`, tokens });
     }
-    if (breakpoints.length === 0) return { input_tokens: total, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-    const hit = [...breakpoints].reverse().find((candidate) => this.anthropicPrefixes.has(candidate));
-    const readTokens = hit === undefined ? 0 : countTokens(hit);
-    const cachedTokens = countTokens(breakpoints.at(-1)!);
-    for (const candidate of breakpoints) this.anthropicPrefixes.add(candidate);
+    if (!this.enabled || breakpoints.length === 0) return { usage: { promptTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }, commit: () => {} };
+    const hit = [...breakpoints].reverse().find((candidate) => this.anthropicPrefixes.has(candidate.key));
+    const readTokens = hit?.tokens ?? 0;
     return {
-      input_tokens: Math.max(0, total - cachedTokens),
-      cache_creation_input_tokens: cachedTokens - readTokens,
-      cache_read_input_tokens: readTokens,
+      usage: { promptTokens, cacheReadTokens: readTokens, cacheWriteTokens: breakpoints.at(-1)!.tokens - readTokens },
+      commit: () => {
+        for (const candidate of breakpoints) this.anthropicPrefixes.add(candidate.key);
+      },
     };
   }
 }
