@@ -4,11 +4,13 @@ import type { RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../errors/config-error.js";
 import type { CallEvent } from "../pipeline/call-event.js";
 import type { RetryPolicy } from "../pipeline/retry-policy.js";
-import { buildJobContext, prepareRunParts } from "../pipeline/run-parts.js";
+import { buildJobContext, closeProviders, prepareRunParts, type RunParts } from "../pipeline/run-parts.js";
 import { runReviewJob, type ReviewOutcome } from "../pipeline/run-review-job.js";
 import { withBatchResults } from "../pipeline/with-batch-results.js";
 import { withResponseCache } from "../pipeline/with-response-cache.js";
 import type { BatchLimits } from "../providers/batch-api.js";
+import { assertBatchApiModels } from "../providers/create-batch-api.js";
+import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
 import { providerLabel, type Provider } from "../providers/provider.js";
 import { redactSecrets, secretValues } from "../providers/redact-secrets.js";
@@ -54,6 +56,8 @@ export interface BatchOptions {
   batchLimits?: BatchLimits;
   /** Batch-API events: submitted, progress, collected (one line each). */
   onBatchStatus?: (line: string) => void;
+  /** Progress of a `local:` model downloaded on first use. */
+  onModelDownload?: (event: ModelDownloadEvent) => void;
 }
 
 /** Progress of a batch, reported after every finished review. */
@@ -110,11 +114,23 @@ interface ToolState {
  * report per tool when its panel is complete, `results.jsonl` as reviews finish, and an index.
  */
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
-  const { config, store } = options;
+  const { config } = options;
   // The store keys a review by (run, tool, persona, model): samples and per-persona juries are for review and compare.
   if (config.samples > 1) throw new ConfigError("--samples", "is for review and compare; a batch asks each review once");
   if (config.assign) throw new ConfigError("--assign", "is for review and compare; a batch reviews with every --model");
-  const parts = await prepareRunParts(config, options.env);
+  // Refused before anything is prepared: a local model would otherwise be downloaded and loaded first.
+  if (config.via === "batch-api") assertBatchApiModels(config.models);
+  const parts = await prepareRunParts(config, options.env, options.onModelDownload ? { onModelDownload: options.onModelDownload } : {});
+  try {
+    return await runPreparedBatch(options, parts);
+  } finally {
+    // A loaded local model is freed however the run ends: finished, interrupted or failed.
+    await closeProviders(parts.providers);
+  }
+}
+
+async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise<BatchSummary> {
+  const { config, store } = options;
   const models = parts.providers.map(providerLabel);
   const batchApis = config.via === "batch-api" ? await createBatchApis(parts, config, options.env, options.batchLimits) : [];
   const { run, tools, resumed, skippedBadInput, skippedSinceLast } = await openBatchRun(options, parts);

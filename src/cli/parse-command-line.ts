@@ -65,6 +65,8 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   tpm: "--tpm",
   via: "--via",
   pollSeconds: "--poll-seconds",
+  threads: "--threads",
+  modelsDir: "--models-dir",
 };
 
 const OPTIONS = {
@@ -96,6 +98,8 @@ const OPTIONS = {
   tpm: { type: "string" },
   via: { type: "string" },
   "poll-seconds": { type: "string" },
+  threads: { type: "string" },
+  "models-dir": { type: "string" },
   wait: { type: "boolean" },
   status: { type: "boolean" },
   replay: { type: "string" },
@@ -152,6 +156,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     tpm: values.tpm,
     via: values.via,
     pollSeconds: values["poll-seconds"],
+    threads: values.threads,
+    modelsDir: values["models-dir"],
   };
   return {
     command,

@@ -1,5 +1,7 @@
+import { join } from "node:path";
 import { ConfigError } from "../errors/config-error.js";
 import { zodIssueText } from "../errors/zod-issue-text.js";
+import { DEFAULT_LOCAL_MODEL } from "../providers/local-models.js";
 import { CONFIG_ENV_VARIABLES, runConfigSchema, type RunConfig, type RunConfigKey } from "./run-config.js";
 
 /** The raw sources of a run's configuration. */
@@ -49,6 +51,10 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     raw.models = chosen.model;
     modelNote = chosen.note;
   }
+  if (raw.modelsDir === undefined) {
+    const folder = defaultModelsDir(env);
+    if (folder !== undefined) raw.modelsDir = folder;
+  }
   const result = runConfigSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -59,7 +65,10 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   return { config: result.data, env, ...(modelNote ? { modelNote } : {}) };
 }
 
-/** Picks a model from the keys that are present, so a configured user need not pass --model. */
+/**
+ * Picks a model from the keys that are present, so a configured user need not pass --model; with
+ * none, the built-in local model, so that a first run works with nothing configured.
+ */
 function defaultModel(env: Record<string, string | undefined>): { model: string; note: string } {
   if (env.ANTHROPIC_API_KEY) {
     return { model: "anthropic:claude-sonnet-4-5", note: "Using anthropic:claude-sonnet-4-5 (ANTHROPIC_API_KEY is set; pass --model to choose)." };
@@ -68,8 +77,15 @@ function defaultModel(env: Record<string, string | undefined>): { model: string;
     const why = env.OPENAI_API_KEY ? "OPENAI_API_KEY" : "OPENAI_BASE_URL";
     return { model: "openai:gpt-4.1-mini", note: `Using openai:gpt-4.1-mini (${why} is set; pass --model to choose).` };
   }
-  throw new ConfigError(
-    "--model",
-    "no provider configured: pass --model provider:model, set ANTHROPIC_API_KEY or OPENAI_API_KEY (environment or .env), or point OPENAI_BASE_URL at an OpenAI-compatible server",
-  );
+  const model = `local:${DEFAULT_LOCAL_MODEL}`;
+  return {
+    model,
+    note: `Using ${model}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set; pass --model to choose).`,
+  };
+}
+
+/** `$XDG_CACHE_HOME/panelist/models`, else `~/.cache/panelist/models`; undefined with no home folder. */
+function defaultModelsDir(env: Record<string, string | undefined>): string | undefined {
+  const cache = env.XDG_CACHE_HOME || (env.HOME || env.USERPROFILE ? join(env.HOME || env.USERPROFILE!, ".cache") : undefined);
+  return cache === undefined ? undefined : join(cache, "panelist", "models");
 }

@@ -72,6 +72,10 @@ export const runConfigSchema = z.object({
   via: z.enum(["direct", "batch-api"]).default("direct"),
   /** First wait between batch-API status checks in seconds; later waits grow to 10 minutes. Default 30. */
   pollSeconds: z.coerce.number().min(0.01).max(3600).default(30),
+  /** CPU threads for `local:` models. Default: half the logical cores, at least one. */
+  threads: z.coerce.number().int("must be a whole number").min(1).max(256).optional(),
+  /** Folder `local:` models are downloaded to and found in. Default `~/.cache/panelist/models`. */
+  modelsDir: z.string().min(1).optional(),
   /** Plan the calls and estimate cost; call nothing. */
   dryRun: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
@@ -113,4 +117,6 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   tpm: "PANELIST_TPM",
   via: "PANELIST_VIA",
   pollSeconds: "PANELIST_POLL_SECONDS",
+  threads: "PANELIST_THREADS",
+  modelsDir: "PANELIST_MODELS_DIR",
 };

@@ -4,9 +4,12 @@ import { InputError } from "../errors/input-error.js";
 import { zodIssueText } from "../errors/zod-issue-text.js";
 import { DEFAULT_PRICES, modelPriceSchema, type PriceTable } from "./price-table.js";
 
-const priceFileSchema = z.record(z.string().regex(/^[a-z0-9-]+:.+$/, "keys are provider:model"), modelPriceSchema);
+const priceFileSchema = z.record(z.string().regex(/^[a-z0-9-]+:.*$/, "keys are provider:model or provider:"), modelPriceSchema);
 
-/** The built-in price table, overridden and extended by a JSON file of `{"provider:model": {input, cachedInput, output}}`. */
+/**
+ * The built-in price table, overridden and extended by a JSON file of
+ * `{"provider:model": {input, cachedInput, output}}` (`"provider:"` prices all of a provider's models).
+ */
 export async function loadPrices(file?: string): Promise<PriceTable> {
   if (file === undefined) return DEFAULT_PRICES;
   let data: unknown;

@@ -14,7 +14,10 @@ export const modelPriceSchema = z.object({
 /** Prices of one model in USD per million tokens. */
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
-/** Prices keyed by `provider:model-prefix`; the longest matching prefix wins. */
+/**
+ * Prices keyed by `provider:model-prefix`, or `provider:` for every model of a provider; the
+ * longest matching key wins.
+ */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 /**
@@ -41,6 +44,8 @@ export const DEFAULT_PRICES: PriceTable = {
   "anthropic:claude-sonnet-4": { input: 3, cachedInput: 0.3, output: 15 },
   "anthropic:claude-haiku-4-5": { input: 1, cachedInput: 0.1, output: 5 },
   "anthropic:claude-3-5-haiku": { input: 0.8, cachedInput: 0.08, output: 4 },
+  // A model run on this machine bills nothing, so --max-cost works with it.
+  "local:": { input: 0, cachedInput: 0, output: 0 },
 };
 
 /**
@@ -53,7 +58,7 @@ export const BATCH_PRICE_FACTOR = 0.5;
 export function findPrice(label: string, table: PriceTable = DEFAULT_PRICES): ModelPrice | undefined {
   let best: string | undefined;
   for (const key of Object.keys(table)) {
-    const matches = label === key || label.startsWith(`${key}-`);
+    const matches = label === key || label.startsWith(`${key}-`) || (key.endsWith(":") && label.startsWith(key));
     if (matches && (best === undefined || key.length > best.length)) best = key;
   }
   return best === undefined ? undefined : table[best];

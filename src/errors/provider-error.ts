@@ -13,7 +13,9 @@ export type ProviderErrorKind =
   /** The model answered with nothing usable (no content, no tool call). */
   | "empty"
   /** A provider batch did not answer this request: it expired, was cancelled, or the batch failed. */
-  | "batch";
+  | "batch"
+  /** A local model could not run the call: the prompt does not fit in memory, or the engine failed. */
+  | "local";
 
 /** Context of a failed provider call. */
 export interface ProviderErrorDetails {

@@ -26,6 +26,11 @@ export interface CallWithRetriesOptions {
   limiter?: RateLimiter;
   /** Estimated tokens of one attempt, for a tokens-per-minute limit. */
   estimatedTokens?: number;
+  /**
+   * Runs an attempt when the provider has a free slot (see `Provider.maxConcurrency`). The wait
+   * for the slot comes before the attempt's timeout starts: queued is not slow.
+   */
+  slot?: <T>(attempt: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -50,8 +55,11 @@ export async function callWithRetries(
 }
 
 async function attemptOnce(provider: Provider, request: Omit<GenerateRequest, "signal">, options: CallWithRetriesOptions): Promise<GenerateResult> {
-  await options.limiter?.acquire(options.estimatedTokens ?? 0);
-  const result = await callOnce(provider, request, options);
+  const start = async (): Promise<GenerateResult> => {
+    await options.limiter?.acquire(options.estimatedTokens ?? 0);
+    return callOnce(provider, request, options);
+  };
+  const result = options.slot ? await options.slot(start) : await start();
   if (result.ok) options.limiter?.observe(result.rateLimit);
   // A 429 means the endpoint is full for everyone: hold all starts, not just this call's retry.
   else if (result.error.status === 429) options.limiter?.hold(result.error.retryAfterMs ?? 1000);
@@ -62,6 +70,8 @@ async function callOnce(provider: Provider, request: Omit<GenerateRequest, "sign
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const onAbort = (): void => controller.abort();
+  // Aborted while queued for a slot: the provider sees an aborted call and returns at once.
+  if (options.signal?.aborted) controller.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     return await provider.generate({ ...request, signal: controller.signal });

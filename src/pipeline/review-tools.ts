@@ -6,6 +6,7 @@ import { renderStatsMarkdown, statsReviewsFromReport } from "../stats/render-sta
 import { estimateTokens } from "../cost/budget.js";
 import { costOf, findPrice } from "../cost/price-table.js";
 import { ConfigError } from "../errors/config-error.js";
+import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { providerLabel } from "../providers/provider.js";
 import { secretValues } from "../providers/redact-secrets.js";
 import { buildReport, withSummary } from "../report/build-report.js";
@@ -14,7 +15,7 @@ import { writeReportFiles } from "../report/write-report-files.js";
 import type { Tool } from "../tools/tool.js";
 import type { CallEvent } from "./call-event.js";
 import { loadTools } from "./load-tools.js";
-import { buildJobContext, parseAssignments, personaHash, prepareRunParts, type RunParts } from "./run-parts.js";
+import { buildJobContext, closeProviders, parseAssignments, personaHash, prepareRunParts, type RunParts } from "./run-parts.js";
 import { panelistVersion } from "../version.js";
 import { runEditorSummary } from "./run-summary.js";
 import { planJobs, runPanel, type PanelRunOptions } from "./run-panel.js";
@@ -41,6 +42,8 @@ export interface ReviewToolsOptions {
   random?: () => number;
   /** Backoff timing; `maxRetries` comes from the config. Defaults: 0.5 s doubling to 30 s. */
   retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
+  /** Progress of a `local:` model downloaded on first use. */
+  onModelDownload?: (event: ModelDownloadEvent) => void;
 }
 
 /** The finished report and the files written. */
@@ -84,11 +87,20 @@ interface Prepared extends RunParts {
  * recorded in the report, not thrown.
  */
 export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewToolsResult> {
-  const { config } = options;
-  if (config.via === "batch-api") {
+  if (options.config.via === "batch-api") {
     throw new ConfigError("--via", "batch-api is for panelist batch, whose store keeps the batch ids so a later run can collect the answers");
   }
   const prepared = await prepare(options);
+  try {
+    return await reviewPrepared(options, prepared);
+  } finally {
+    // A loaded local model is freed however the run ends: finished, failed or aborted.
+    await closeProviders(prepared.providers);
+  }
+}
+
+async function reviewPrepared(options: ReviewToolsOptions, prepared: Prepared): Promise<ReviewToolsResult> {
+  const { config } = options;
   const context = buildJobContext(config, prepared, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.random ? { random: options.random } : {}),
@@ -171,6 +183,7 @@ function summaryWanted(options: ReviewToolsOptions): boolean {
 /** Plans the calls of a run and estimates tokens and cost, calling nothing (`--dry-run`). */
 export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPlan> {
   const prepared = await prepare(options);
+  await closeProviders(prepared.providers);
   const calls = planJobs({ ...prepared, samples: options.config.samples, spotlight: options.config.spotlight }).map((job): PlannedCall => {
     const model = providerLabel(job.provider);
     const inputTokens = estimateTokens(job.prompt.system + job.prompt.dossier + job.prompt.instructions);
@@ -210,5 +223,5 @@ async function prepare(options: ReviewToolsOptions): Promise<Prepared> {
     throw new ConfigError(options.compare ? "compare" : "review", options.compare ? `needs at least two tools, got ${loaded.tools.length}` : "give at least one tool file");
   }
   for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
-  return { tools: loaded.tools, skipped: loaded.skipped, ...(await prepareRunParts(config, options.env)) };
+  return { tools: loaded.tools, skipped: loaded.skipped, ...(await prepareRunParts(config, options.env, options.onModelDownload ? { onModelDownload: options.onModelDownload } : {})) };
 }

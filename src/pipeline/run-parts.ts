@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
+import pLimit from "p-limit";
 import type { RunConfig } from "../config/run-config.js";
 import { loadPrices } from "../cost/load-prices.js";
 import { findPrice, type PriceTable } from "../cost/price-table.js";
@@ -8,6 +9,7 @@ import { BUILT_IN_PERSONAS_DIR, loadPersonas } from "../personas/load-personas.j
 import type { Persona } from "../personas/persona.js";
 import { loadPromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
 import { createProvider } from "../providers/create-provider.js";
+import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { parseModelSpec } from "../providers/model-spec.js";
 import { providerLabel, type Provider } from "../providers/provider.js";
 import { Budget } from "../cost/budget.js";
@@ -29,15 +31,46 @@ export interface RunParts {
   prices: PriceTable;
 }
 
-/** Builds providers, loads personas, templates and prices, and checks `--max-cost` can be enforced. */
-export async function prepareRunParts(config: RunConfig, env: Readonly<Record<string, string | undefined>>): Promise<RunParts> {
+/** What preparing a run reports besides its result. */
+export interface PrepareRunOptions {
+  /** Progress of a `local:` model downloaded on first use. */
+  onModelDownload?: (event: ModelDownloadEvent) => void;
+}
+
+/**
+ * Builds providers, loads personas, templates and prices, and checks `--max-cost` can be enforced.
+ * The caller closes the providers when the run ends ({@link closeProviders}); if preparing fails,
+ * those already built are closed here.
+ */
+export async function prepareRunParts(config: RunConfig, env: Readonly<Record<string, string | undefined>>, options: PrepareRunOptions = {}): Promise<RunParts> {
   const byLabel = new Map<string, Provider>();
+  try {
+    return await prepareWith(byLabel, config, env, options);
+  } catch (error) {
+    await closeProviders([...byLabel.values()]);
+    throw error;
+  }
+}
+
+/** Frees what every provider of a run holds (a loaded local model). Never throws. */
+export async function closeProviders(providers: readonly Provider[]): Promise<void> {
+  await Promise.all(providers.map((provider) => provider.close?.().catch(() => undefined)));
+}
+
+async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, env: Readonly<Record<string, string | undefined>>, options: PrepareRunOptions): Promise<RunParts> {
+  const local = {
+    ...(config.modelsDir ? { modelsDir: config.modelsDir } : {}),
+    ...(config.threads ? { threads: config.threads } : {}),
+    // A dry run plans calls: nothing is downloaded or loaded for it.
+    load: !config.dryRun,
+    ...(options.onModelDownload ? { onDownload: options.onModelDownload } : {}),
+  };
   const providerFor = async (spec: string, setting: string): Promise<Provider> => {
     const parsed = parseModelSpec(spec, setting);
     const label = `${parsed.provider}:${parsed.model}`;
     let provider = byLabel.get(label);
     if (!provider) {
-      provider = await createProvider(parsed, { env, timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
+      provider = await createProvider(parsed, { env, timeoutMs: config.timeoutSeconds * 1000, local, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
       byLabel.set(label, provider);
     }
     return provider;
@@ -113,6 +146,7 @@ export function buildJobContext(config: RunConfig, parts: RunParts, options: Job
     repairAttempts: config.repairAttempts,
     modes: new StructuredModes(config.structured),
     limiters: new Map(parts.providers.map((provider) => [providerLabel(provider), new RateLimiter({ ...(config.rpm ? { rpm: config.rpm } : {}), ...(config.tpm ? { tpm: config.tpm } : {}) })])),
+    slots: new Map(parts.providers.flatMap((provider) => (provider.maxConcurrency === undefined ? [] : [[providerLabel(provider), pLimit(provider.maxConcurrency)] as const]))),
     budget: new Budget(config.maxCost),
     prices: parts.prices,
     ...(options.signal ? { signal: options.signal } : {}),

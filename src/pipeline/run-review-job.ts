@@ -44,6 +44,8 @@ export interface JobContext extends CallSettings {
   modes: StructuredModes;
   /** One rate limiter per endpoint (`provider:model`). */
   limiters?: Map<string, RateLimiter>;
+  /** Call slots of the endpoints with a concurrency limit of their own (`provider:model`). */
+  slots?: Map<string, <T>(attempt: () => Promise<T>) => Promise<T>>;
   budget: Budget;
   prices: PriceTable;
   /** Aborts calls in flight. */
@@ -73,6 +75,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
   const estimate = estimateUsage(job, context);
   const reservation = context.budget.tryReserve(price ? costOf(estimate, price) : 0);
   const limiter = context.limiters?.get(model);
+  const slot = context.slots?.get(model);
   if (!reservation) {
     return { ok: false, failure: { persona, model, kind: "budget", error: `not started: --max-cost of $${context.budget.limitUsd} would be exceeded`, attempts: 0, usage: ZERO_USAGE, costUsd: 0 } };
   }
@@ -103,6 +106,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.random ? { random: context.random } : {}),
       ...(limiter ? { limiter, estimatedTokens: estimate.inputTokens + estimate.outputTokens } : {}),
+      ...(slot ? { slot } : {}),
       onAttempt: (event) => {
         const fallback = !event.result.ok && rejectsStructuredMode(event.result.error) && context.modes.hasFallback(job.provider, mode);
         context.onCall?.({

@@ -1,11 +1,27 @@
 import { ConfigError } from "../errors/config-error.js";
 import type { BatchApi, BatchLimits } from "./batch-api.js";
 import type { ProviderSettings } from "./create-provider.js";
-import type { ModelSpec } from "./model-spec.js";
+import { parseModelSpec, type ModelSpec } from "./model-spec.js";
 import { ANTHROPIC_DEFAULTS, OPENAI_COMPATIBLE_PRESETS } from "./presets.js";
 
 /** Providers with a batch API Panelist can use. */
 export const BATCH_API_PROVIDERS = ["openai", "anthropic"] as const;
+
+/**
+ * Refuses `--via batch-api` for a run with a model whose provider has no batch API, from the
+ * specs alone: nothing is built, downloaded or loaded first.
+ */
+export function assertBatchApiModels(specs: readonly string[]): void {
+  for (const spec of specs) {
+    const parsed = parseModelSpec(spec);
+    if (!(BATCH_API_PROVIDERS as readonly string[]).includes(parsed.provider)) throw batchApiRefusal(parsed);
+  }
+}
+
+function batchApiRefusal(spec: ModelSpec): ConfigError {
+  const why = spec.provider === "local" ? " (a local model runs on this machine; run the batch directly)" : "";
+  return new ConfigError("--via", `batch-api works with ${BATCH_API_PROVIDERS.map((id) => `${id}:`).join(" and ")} models, not ${spec.provider}:${spec.model}${why}`);
+}
 
 /**
  * Builds the batch endpoint for a model spec (`--via batch-api`), or throws a ConfigError for a
@@ -41,5 +57,5 @@ export async function createBatchApi(spec: ModelSpec, settings: ProviderSettings
       ...limits,
     });
   }
-  throw new ConfigError("--via", `batch-api works with ${BATCH_API_PROVIDERS.map((id) => `${id}:`).join(" and ")} models, not ${spec.provider}:${spec.model}`);
+  throw batchApiRefusal(spec);
 }

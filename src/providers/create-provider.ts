@@ -1,6 +1,8 @@
 import { ConfigError } from "../errors/config-error.js";
+import { ProviderError } from "../errors/provider-error.js";
 import type { ModelSpec } from "./model-spec.js";
 import { ANTHROPIC_DEFAULTS, KNOWN_PROVIDERS, OPENAI_COMPATIBLE_PRESETS } from "./presets.js";
+import type { ModelDownloadEvent } from "./local-model-source.js";
 import type { Provider } from "./provider.js";
 
 /** What a provider needs from the run's configuration. */
@@ -11,6 +13,20 @@ export interface ProviderSettings {
   baseUrl?: string;
   /** Per-call timeout in milliseconds. */
   timeoutMs: number;
+  /** What `local:` models need; see {@link LocalSettings}. */
+  local?: LocalSettings;
+}
+
+/** Settings of `local:` models. */
+export interface LocalSettings {
+  /** Where downloaded models are kept (`PANELIST_MODELS_DIR`, else `~/.cache/panelist/models`). */
+  modelsDir?: string;
+  /** CPU threads (`--threads`); half the logical cores when unset. */
+  threads?: number;
+  /** False for a dry run: nothing is downloaded or loaded, and the provider answers no call. */
+  load?: boolean;
+  /** Download progress of a model fetched on first use. */
+  onDownload?: (event: ModelDownloadEvent) => void;
 }
 
 /** Sent to servers that take no key: the SDK refuses to start without one. */
@@ -25,6 +41,7 @@ export async function createProvider(spec: ModelSpec, settings: ProviderSettings
     const found = name === undefined ? undefined : settings.env[name]?.trim();
     return found === "" ? undefined : found;
   };
+  if (spec.provider === "local") return createLocal(spec.model, settings.local ?? {}, value);
   if (spec.provider === "anthropic") {
     const apiKey = value(ANTHROPIC_DEFAULTS.apiKeyVariable);
     const baseURL = settings.baseUrl ?? value(ANTHROPIC_DEFAULTS.baseUrlVariable) ?? ANTHROPIC_DEFAULTS.baseURL;
@@ -56,4 +73,35 @@ export async function createProvider(spec: ModelSpec, settings: ProviderSettings
     // OpenAI's own API wants max_completion_tokens; servers that mimic it mostly know only max_tokens.
     maxTokensParameter: baseURL === preset.baseURL ? preset.maxTokensParameter : "max_tokens",
   });
+}
+
+/**
+ * A `local:` model: node-llama-cpp (an optional dependency) and the model file are loaded here,
+ * once, so that a missing package, an unreachable download or a bad file stops the run before
+ * any call, and every call of the run shares the loaded model.
+ */
+async function createLocal(model: string, local: LocalSettings, value: (name: string) => string | undefined): Promise<Provider> {
+  if (local.load === false) {
+    return {
+      id: "local",
+      model,
+      maxConcurrency: 1,
+      generate: async () => ({ ok: false, error: new ProviderError("not loaded: a dry run calls nothing", { provider: "local", model, kind: "local", retryable: false }), latencyMs: 0 }),
+    };
+  }
+  const [{ loadLocalRuntime }, { resolveLocalModel }, { createLocalProvider, defaultLocalThreads }] = await Promise.all([
+    import("./local-runtime.js"),
+    import("./local-model-source.js"),
+    import("./local-provider.js"),
+  ]);
+  const runtime = await loadLocalRuntime();
+  const endpoint = value("HF_ENDPOINT");
+  const token = value("HF_TOKEN");
+  const modelPath = await resolveLocalModel(model, runtime, {
+    ...(local.modelsDir ? { modelsDir: local.modelsDir } : {}),
+    ...(endpoint ? { huggingFaceEndpoint: endpoint } : {}),
+    ...(token ? { huggingFaceToken: token } : {}),
+    ...(local.onDownload ? { onDownload: local.onDownload } : {}),
+  });
+  return createLocalProvider({ model, modelPath, threads: local.threads ?? defaultLocalThreads(), runtime });
 }

@@ -74,4 +74,4 @@ export const ANTHROPIC_DEFAULTS = {
 } as const;
 
 /** Every provider id a model spec may start with. */
-export const KNOWN_PROVIDERS: readonly string[] = ["anthropic", ...Object.keys(OPENAI_COMPATIBLE_PRESETS)];
+export const KNOWN_PROVIDERS: readonly string[] = ["anthropic", ...Object.keys(OPENAI_COMPATIBLE_PRESETS), "local"];

@@ -96,6 +96,12 @@ export interface Provider {
   readonly model: string;
   /** Asks for one structured answer. Never throws for a failed call: see {@link GenerateFailure}. */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * Calls this provider can run at once, when it has a limit of its own (a local model runs one
+   * sequence at a time). The pipeline queues the rest before their timeout starts. Unset: no
+   * limit beyond `--concurrency`.
+   */
+  readonly maxConcurrency?: number;
   /** Frees what the provider holds (a loaded local model); called once when a run ends. */
   close?(): Promise<void>;
 }

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { FLAG_NAMES } from "../../src/cli/parse-command-line.js";
 import { resolveConfig } from "../../src/config/resolve-config.js";
 import { ConfigError } from "../../src/errors/config-error.js";
+import { DEFAULT_LOCAL_MODEL } from "../../src/providers/local-models.js";
 
 const base = { flags: {}, flagNames: FLAG_NAMES, dotenv: {}, environment: {} };
 
@@ -37,7 +39,37 @@ describe("resolveConfig", () => {
     expect(openai.config.models).toEqual(["openai:gpt-4.1-mini"]);
     expect(openai.modelNote).toContain("OPENAI_BASE_URL");
   });
-  test("with no model and no keys the error lists the ways to configure one", () => {
-    expect(() => resolveConfig(base)).toThrow(/--model: no provider configured: pass --model .*ANTHROPIC_API_KEY or OPENAI_API_KEY.*OPENAI_BASE_URL/);
+  test.each([
+    ["ANTHROPIC_API_KEY wins over the others", { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "anthropic:claude-sonnet-4-5", "ANTHROPIC_API_KEY is set"],
+    ["OPENAI_API_KEY alone", { OPENAI_API_KEY: "k" }, "openai:gpt-4.1-mini", "OPENAI_API_KEY is set"],
+    ["OPENAI_BASE_URL alone (a local OpenAI-compatible server)", { OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "openai:gpt-4.1-mini", "OPENAI_BASE_URL is set"],
+    ["nothing set: the built-in local model", {}, `local:${DEFAULT_LOCAL_MODEL}`, "no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set"],
+    ["an empty key counts as unset", { ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "" }, `local:${DEFAULT_LOCAL_MODEL}`, "run on this machine"],
+  ])("default provider, %s", (_name, environment, model, why) => {
+    const { config, modelNote } = resolveConfig({ ...base, environment });
+    expect(config.models).toEqual([model]);
+    expect(modelNote).toContain(model);
+    expect(modelNote).toContain(why);
+    expect(modelNote).not.toContain("\n");
+  });
+  test("--model given: no note, whatever keys are set", () => {
+    const resolved = resolveConfig({ ...base, flags: { models: ["local:/models/x.gguf"] }, environment: { ANTHROPIC_API_KEY: "k" } });
+    expect(resolved.config.models).toEqual(["local:/models/x.gguf"]);
+    expect(resolved.modelNote).toBeUndefined();
+  });
+  test("the models folder: PANELIST_MODELS_DIR, else the XDG cache, else ~/.cache", () => {
+    const folder = (environment: Record<string, string>, flags = {}) => resolveConfig({ ...base, flags: { models: ["local:x"], ...flags }, environment }).config.modelsDir;
+    expect(folder({ HOME: "/home/ada" })).toBe(join("/home/ada", ".cache", "panelist", "models"));
+    expect(folder({ HOME: "/home/ada", XDG_CACHE_HOME: "/var/cache/ada" })).toBe(join("/var/cache/ada", "panelist", "models"));
+    expect(folder({ HOME: "/home/ada", PANELIST_MODELS_DIR: "/srv/models" })).toBe("/srv/models");
+    expect(folder({ PANELIST_MODELS_DIR: "/srv/models" }, { modelsDir: "/flag/models" })).toBe("/flag/models");
+    expect(folder({})).toBeUndefined();
+  });
+  test("--threads and PANELIST_THREADS: whole numbers from 1", () => {
+    expect(resolveConfig({ ...base, flags: { models: ["local:x"], threads: "2" } }).config.threads).toBe(2);
+    expect(resolveConfig({ ...base, flags: { models: ["local:x"] }, environment: { PANELIST_THREADS: "1" } }).config.threads).toBe(1);
+    expect(resolveConfig({ ...base, flags: { models: ["local:x"] } }).config.threads).toBeUndefined();
+    expect(() => resolveConfig({ ...base, flags: { models: ["local:x"], threads: "0" } })).toThrow(/^--threads: /);
+    expect(() => resolveConfig({ ...base, flags: { models: ["local:x"] }, environment: { PANELIST_THREADS: "1.5" } })).toThrow(/^PANELIST_THREADS: /);
   });
 });

@@ -4,6 +4,7 @@ import type { CallEvent } from "../../pipeline/call-event.js";
 import { runBatch, type BatchSummary } from "../../batch/run-batch.js";
 import { ReviewStore } from "../../store/review-store.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
+import { createDownloadDisplay } from "../download-progress.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { createProgressDisplay } from "../progress-display.js";
@@ -58,6 +59,7 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
       noCache: options.noCache,
       wait: options.wait,
       onBatchStatus: (line) => stderr(`${line}\n`),
+      onModelDownload: createDownloadDisplay(io.progressStream, stderr),
       stopSignal: stop.signal,
       abortSignal: abort.signal,
       onWarning: warn,

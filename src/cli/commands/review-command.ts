@@ -7,6 +7,7 @@ import type { CallEvent } from "../../pipeline/call-event.js";
 import type { ReviewPlan } from "../../pipeline/review-tools.js";
 import type { Report } from "../../report/report-schema.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
+import { createDownloadDisplay } from "../download-progress.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 
@@ -35,6 +36,7 @@ export async function runReviewCommand(commandLine: CommandLine, io: CliIO, comp
       if (commandLine.logJson) stderr(`${formatCallEventJson(event)}\n`);
       else if (commandLine.verbose) stderr(`${formatCallEvent(event)}\n`);
     },
+    onModelDownload: createDownloadDisplay(io.progressStream, stderr),
   };
   if (config.dryRun) {
     stdout(formatPlan(await planReviews(options)));
