@@ -11,7 +11,7 @@ import { withResponseCache } from "../pipeline/with-response-cache.js";
 import type { BatchLimits } from "../providers/batch-api.js";
 import { assertBatchApiModels } from "../providers/create-batch-api.js";
 import type { ModelDownloadEvent } from "../providers/local-model-source.js";
-import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
+import { renderDossier, renderInstructions, renderSystemPrompt, type ReviewPrompt } from "../prompts/build-review-prompt.js";
 import { providerLabel, type Provider } from "../providers/provider.js";
 import { redactSecrets, secretValues } from "../providers/redact-secrets.js";
 import { buildReport } from "../report/build-report.js";
@@ -20,7 +20,6 @@ import { writeReportFiles } from "../report/write-report-files.js";
 import { reviewKey, type ReviewStore, type RunRecord, type StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
 import { openBatchRun } from "./open-batch-run.js";
-import { createBatchApis, settleRunBatches } from "./batch-api-stage.js";
 import type { ProviderBatchOutcome } from "./provider-batches.js";
 import { toolSlug } from "./tool-identity.js";
 
@@ -106,6 +105,8 @@ interface ToolState {
   reviews: Review[];
   failures: ReviewFailure[];
   pending: number;
+  /** Rendered on the tool's first call and shared by its other persona calls, as the prompt layout intends. */
+  dossier?: string;
 }
 
 /**
@@ -132,7 +133,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise<BatchSummary> {
   const { config, store } = options;
   const models = parts.providers.map(providerLabel);
-  const batchApis = config.via === "batch-api" ? await createBatchApis(parts, config, options.env, options.batchLimits) : [];
+  // The provider-batch code is loaded only for --via batch-api.
+  const batchStage = config.via === "batch-api" ? await import("./batch-api-stage.js") : undefined;
+  const batchApis = batchStage ? await batchStage.createBatchApis(parts, config, options.env, options.batchLimits) : [];
   const { run, tools, resumed, skippedBadInput, skippedSinceLast } = await openBatchRun(options, parts);
   options.onRun?.(run, resumed);
 
@@ -151,11 +154,23 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
   // crash came between a review's commit and its line.
   const resultsPath = join(config.out, "results.jsonl");
   const results = await open(resultsPath, "w");
-  // Lines are chained so that concurrent reviews never interleave inside the file.
+  // Writes are chained so that concurrent reviews never interleave inside the file, and the lines
+  // of reviews committed together go out in one write.
   let resultsWritten: Promise<unknown> = Promise.resolve();
+  let resultLines: string[] = [];
+  // A file that cannot be written ends the run: no new call starts, and the error is thrown once
+  // the calls in flight are in.
+  let writeError: { error: unknown } | undefined;
   const writeResult = (state: ToolState, review: Review): Promise<unknown> => {
     const line = JSON.stringify({ runId: run.id, tool: state.stored.tool.name, identity: state.stored.identity, slug: state.slug, ...review });
-    resultsWritten = resultsWritten.then(() => results.write(`${redactSecrets(line, secrets)}\n`));
+    resultLines.push(`${redactSecrets(line, secrets)}\n`);
+    if (resultLines.length === 1) {
+      resultsWritten = resultsWritten.then(() => {
+        const text = resultLines.join("");
+        resultLines = [];
+        return results.write(text);
+      }).catch((error: unknown) => void (writeError ??= { error }));
+    }
     return resultsWritten;
   };
 
@@ -175,7 +190,8 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
         }
       }
     });
-    for (const review of state.reviews) await writeResult(state, review);
+    for (const review of state.reviews) void writeResult(state, review);
+    await resultsWritten;
     if (state.pending === 0) await completeTool(state);
   }
   options.onProgress?.({ ...progress });
@@ -203,6 +219,15 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
     states.delete(state.stored.toolId);
   }
 
+  // A finished tool's report is written while the slot that finished it starts its next call.
+  const reportWrites = new Set<Promise<void>>();
+  function completeToolInBackground(state: ToolState): void {
+    const written: Promise<void> = completeTool(state)
+      .catch((error: unknown) => void (writeError ??= { error }))
+      .finally(() => reportWrites.delete(written));
+    reportWrites.add(written);
+  }
+
   const context = buildJobContext(config, parts, {
     ...(options.abortSignal ? { signal: options.abortSignal } : {}),
     ...(options.random ? { random: options.random } : {}),
@@ -213,8 +238,8 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
   let notStarted = 0;
   let sessionCached = 0;
   let pendingBatches: ProviderBatchOutcome["pending"] = [];
-  if (batchApis.length > 0 && pendingJobs > 0) {
-    const outcome = await settleRunBatches({
+  if (batchStage && batchApis.length > 0 && pendingJobs > 0) {
+    const outcome = await batchStage.settleRunBatches({
       runId: run.id,
       apis: batchApis,
       tools,
@@ -244,18 +269,24 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
     }
   }
   const queue = pendingJobsInOrder();
+  // The same bytes buildReviewPrompt gives, rendered once per run (system, personas) and once per tool (dossier).
+  const instructions = parts.personas.map((persona) => renderInstructions(parts.templates, persona));
   // While provider batches run, nothing is called: the reviews wait for their answers.
   if (pendingBatches.length > 0) notStarted = pendingJobs;
   const worker = async (): Promise<void> => {
     if (pendingBatches.length > 0) return;
     for (let next = queue.next(); !next.done; next = queue.next()) {
       const job = next.value;
-      if (options.stopSignal?.aborted) {
+      if (options.stopSignal?.aborted || writeError) {
         notStarted += 1;
         continue;
       }
       const persona = parts.personas[job.personaIndex]!;
-      const prompt = buildReviewPrompt(parts.templates, job.state.stored.tool, persona, parts.personas, config.spotlight);
+      const prompt: ReviewPrompt = {
+        system: renderSystemPrompt(parts.templates, parts.personas, config.spotlight),
+        dossier: (job.state.dossier ??= renderDossier(parts.templates, job.state.stored.tool, config.spotlight)),
+        instructions: instructions[job.personaIndex]!,
+      };
       const outcome = await runReviewJob({ tool: job.state.stored.tool, persona, provider: job.provider, prompt }, context);
       await record(job.state, outcome);
     }
@@ -272,10 +303,14 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
       notStarted += 1;
       return;
     }
+    if (outcome.ok) store.saveReview(run.id, state.stored.toolId, outcome.review, { rawText: outcome.rawText, fromCache: Boolean(outcome.review.fromCache) });
+    else store.saveFailure(run.id, state.stored.toolId, outcome.failure);
+    // The slot takes its next job only once this review is committed (the store commits what the
+    // event loop's turn saved, together), so a kill -9 loses at most the calls in flight.
+    await store.committed();
     if (outcome.ok) {
-      store.saveReview(run.id, state.stored.toolId, outcome.review, { rawText: outcome.rawText, fromCache: Boolean(outcome.review.fromCache) });
       state.reviews.push(outcome.review);
-      await writeResult(state, outcome.review);
+      void writeResult(state, outcome.review);
       if (outcome.review.fromCache) sessionCached += 1;
       progress.done += 1;
       progress.cached += outcome.review.fromCache ? 1 : 0;
@@ -283,18 +318,19 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
       progress.outputTokens += outcome.review.usage.outputTokens;
       progress.costUsd += outcome.review.costUsd ?? 0;
     } else {
-      store.saveFailure(run.id, state.stored.toolId, outcome.failure);
       state.failures.push(outcome.failure);
       progress.failed += 1;
       progress.costUsd += outcome.failure.costUsd ?? 0;
     }
     state.pending -= 1;
     options.onProgress?.({ ...progress });
-    if (state.pending === 0) await completeTool(state);
+    if (state.pending === 0) completeToolInBackground(state);
   }
 
+  await Promise.all(reportWrites);
   await resultsWritten;
   await results.close();
+  if (writeError) throw writeError.error;
   const wasInterrupted = Boolean(options.stopSignal?.aborted || options.abortSignal?.aborted);
   store.setRunStatus(run.id, wasInterrupted || pendingBatches.length > 0 ? "interrupted" : "finished");
   const index = buildIndexReport({

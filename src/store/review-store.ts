@@ -5,6 +5,7 @@ import type { Review, ReviewFailure } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
 import { MIGRATIONS } from "./migrations.js";
 import { ProviderBatchStore } from "./provider-batch-store.js";
+import { WriteQueue } from "./write-queue.js";
 
 /** A run as the store records it. */
 export interface RunRecord {
@@ -68,21 +69,28 @@ export type CachedResponse = Pick<GenerateSuccess, "text" | "usage" | "finishRea
  * The SQLite store: runs, tools, reviews, failures and the response cache; provider batches are
  * reached through {@link batches}. Every SQL statement of Panelist lives in src/store/. Writes are transactions, so a review is stored whole or not at all,
  * and WAL journaling keeps what was committed through a kill -9.
+ *
+ * Reviews, failures and cached responses are queued and committed together at the end of the
+ * event-loop turn ({@link committed} resolves then); any other statement, read or write, commits
+ * the queue first, so reads see every write made before them and writes keep their order.
  */
 export class ReviewStore {
   private readonly db: Database.Database;
   /** Prepared once per SQL text: a batch saves tens of thousands of reviews. */
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly writes: WriteQueue;
 
   /** Provider batches (`--via batch-api`) and their results. */
   readonly batches: ProviderBatchStore;
 
   private constructor(db: Database.Database) {
     this.db = db;
+    this.writes = new WriteQueue(db);
     this.batches = new ProviderBatchStore(db, (sql) => this.statement(sql));
   }
 
   private statement(sql: string): Database.Statement {
+    this.writes.flush();
     let prepared = this.statements.get(sql);
     if (!prepared) {
       prepared = this.db.prepare(sql);
@@ -108,8 +116,18 @@ export class ReviewStore {
     return this.db.pragma("user_version", { simple: true }) as number;
   }
 
+  /** Commits what is queued and closes the database. */
   close(): void {
+    this.writes.flush();
     this.db.close();
+  }
+
+  /**
+   * Resolves once every review, failure and response saved so far is committed (within one turn of
+   * the event loop); rejects if that transaction failed.
+   */
+  committed(): Promise<void> {
+    return this.writes.committed();
   }
 
   private migrate(): void {
@@ -189,8 +207,16 @@ export class ReviewStore {
     return new Map(rows.map((row) => [reviewKey(row.tool_id, row.persona, row.model), toReview(row)]));
   }
 
-  /** Stores a review (replacing a failure of the same key from an earlier attempt) in one transaction. */
+  /**
+   * Stores a review, replacing a failure of the same key from an earlier attempt (queued: see
+   * {@link committed}).
+   */
   saveReview(runId: string, toolId: number, review: Review, details: { rawText?: string; fromCache: boolean }): void {
+    const createdAt = new Date().toISOString();
+    this.writes.add(() => this.writeReview(runId, toolId, review, details, createdAt));
+  }
+
+  private writeReview(runId: string, toolId: number, review: Review, details: { rawText?: string; fromCache: boolean }, createdAt: string): void {
     const insert = this.statement(
       `INSERT INTO reviews (run_id, tool_id, persona, model, verdict, confidence, quote, rationale, strengths_json, risks_json, pricing_read,
          input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked, from_cache, via_batch, raw_text, created_at)
@@ -198,20 +224,23 @@ export class ReviewStore {
        ON CONFLICT (run_id, tool_id, persona, model) DO NOTHING`,
     );
     const clearFailure = this.statement("DELETE FROM failures WHERE run_id = ? AND tool_id = ? AND persona = ? AND model = ?");
-    this.db.transaction(() => {
-      insert.run(
+    insert.run(
         runId, toolId, review.persona, review.model, review.verdict, review.confidence, review.quote, review.rationale,
         JSON.stringify(review.strengths), JSON.stringify(review.risks), review.pricingRead ?? null,
         review.usage.inputTokens, review.usage.cachedInputTokens, review.usage.outputTokens, review.costUsd, review.latencyMs, review.attempts,
         review.responseModel, review.finishReason, review.repairs ? JSON.stringify(review.repairs) : null, review.reasked ? 1 : 0,
-        details.fromCache ? 1 : 0, review.viaBatch ? 1 : 0, details.rawText ?? null, new Date().toISOString(),
-      );
-      clearFailure.run(runId, toolId, review.persona, review.model);
-    })();
+        details.fromCache ? 1 : 0, review.viaBatch ? 1 : 0, details.rawText ?? null, createdAt,
+    );
+    clearFailure.run(runId, toolId, review.persona, review.model);
   }
 
-  /** Stores (or replaces) the failure of one review of a run. */
+  /** Stores (or replaces) the failure of one review of a run (queued: see {@link committed}). */
   saveFailure(runId: string, toolId: number, failure: ReviewFailure): void {
+    const createdAt = new Date().toISOString();
+    this.writes.add(() => this.writeFailure(runId, toolId, failure, createdAt));
+  }
+
+  private writeFailure(runId: string, toolId: number, failure: ReviewFailure, createdAt: string): void {
     this.statement(
         `INSERT INTO failures (run_id, tool_id, persona, model, kind, error, raw_text, attempts, input_tokens, cached_input_tokens, output_tokens, cost_usd, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -221,7 +250,7 @@ export class ReviewStore {
       )
       .run(
         runId, toolId, failure.persona, failure.model, failure.kind, failure.error, failure.rawText ?? null, failure.attempts,
-        failure.usage.inputTokens, failure.usage.cachedInputTokens, failure.usage.outputTokens, failure.costUsd, new Date().toISOString(),
+        failure.usage.inputTokens, failure.usage.cachedInputTokens, failure.usage.outputTokens, failure.costUsd, createdAt,
       );
   }
 
@@ -247,10 +276,13 @@ export class ReviewStore {
     return { text: row.text, usage: JSON.parse(row.usage_json), finishReason: JSON.parse(row.finish_reason_json), responseModel: row.response_model };
   }
 
-  /** Stores a provider's answer under its request hash. */
+  /** Stores a provider's answer under its request hash (queued: see {@link committed}). */
   putResponse(requestHash: string, model: string, response: CachedResponse): void {
-    this.statement("INSERT OR REPLACE INTO responses (request_hash, model, text, usage_json, finish_reason_json, response_model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(requestHash, model, response.text, JSON.stringify(response.usage), JSON.stringify(response.finishReason), response.responseModel, new Date().toISOString());
+    const createdAt = new Date().toISOString();
+    this.writes.add(() =>
+      this.statement("INSERT OR REPLACE INTO responses (request_hash, model, text, usage_json, finish_reason_json, response_model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .run(requestHash, model, response.text, JSON.stringify(response.usage), JSON.stringify(response.finishReason), response.responseModel, createdAt),
+    );
   }
 
   /** The reviews of a run as flat rows, in tool order then persona and model, read lazily. */

@@ -45,6 +45,17 @@ test("kill -9 in the middle of a batch, then resume: no review missing or duplic
   const callsBeforeKill = server.calls.length;
   expect(callsBeforeKill).toBeGreaterThan(40);
   expect(callsBeforeKill).toBeLessThan(total);
+  // A review reaches results.jsonl only once it is committed: every whole line written before the
+  // kill is in the store.
+  const linesAtKill = (await readFile(join(dir, "out", "results.jsonl"), "utf8").catch(() => "")).split("\n").filter((line) => line.endsWith("}"));
+  const atKill = ReviewStore.open(store);
+  const storedAtKill = new Set([...atKill.exportRows(atKill.listRuns()[0]!.id)].map((row) => `${row.identity}/${row.persona}`));
+  atKill.close();
+  expect(linesAtKill.length).toBeGreaterThan(0);
+  for (const line of linesAtKill) {
+    const row = JSON.parse(line) as { identity: string; persona: string };
+    expect(storedAtKill.has(`${row.identity}/${row.persona}`)).toBe(true);
+  }
 
   let stderr = "";
   child = batch(args, env);
