@@ -1,7 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { InputError } from "../errors/input-error.js";
-import { parseFeed } from "../feeds/parse-feed.js";
 import { isUrl, readFeedSource } from "../feeds/read-feed-source.js";
 import { capDescription, loadTools, type LoadedTools } from "../pipeline/load-tools.js";
 
@@ -22,6 +21,8 @@ export async function loadBatchInputs(
   for (const input of inputs) {
     try {
       if (isUrl(input) || FEED_EXTENSIONS.has(extname(input).toLowerCase()) || input.endsWith(".feed.json")) {
+        // The XML and HTML parsers are loaded only for feeds: a batch of tool files starts without them.
+        const { parseFeed } = await import("../feeds/parse-feed.js");
         const feed = parseFeed(input, await readFeedSource(input));
         feed.warnings.forEach((warning) => options.onWarning?.(warning));
         result.tools.push(...feed.tools.map((tool) => capDescription(tool, options.maxDescriptionChars, options.onWarning)));
