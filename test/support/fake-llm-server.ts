@@ -131,7 +131,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   async function answerBatchLine(protocol: FakeCall["protocol"], path: string, body: any, batchId: string): Promise<BatchLineAnswer> {
     const text = promptText(protocol, body);
     const model = String(body?.model ?? "");
-    const key = `${model}\u0000${text}`;
+    const key = attemptKey(model, text);
     const attempt = (seen.get(key) ?? 0) + 1;
     seen.set(key, attempt);
     const call: FakeCall = { protocol, path, headers: {}, body, text, model, index: calls.length, attempt, batchId };
@@ -188,7 +188,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     }
     const text = promptText(protocol, body);
     const model = String(body.model ?? "");
-    const key = `${model}\u0000${text}`;
+    const key = attemptKey(model, text);
     const attempt = (seen.get(key) ?? 0) + 1;
     seen.set(key, attempt);
     const call: FakeCall = { protocol, path, headers: request.headers, body, text, model, index: calls.length, attempt };
@@ -243,6 +243,15 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The key that counts repeats of one request: a digest rather than the prompt itself, so that a
+ * long benchmark does not keep every prompt twice (calls[] has it) and the server's heap, which
+ * shares the machine with the client under test, stays small.
+ */
+function attemptKey(model: string, text: string): string {
+  return createHash("sha1").update(model).update("\u0000").update(text).digest("base64");
 }
 
 /** Reads the request body. */
