@@ -24,7 +24,9 @@ still running (run the same command again to collect them); 130 interrupted (bat
 const RUN_OPTIONS = `Options:
   --model <provider:model>    model(s) to review with; repeat or comma-separate for several
                               (openai:, anthropic:, ollama:, vllm:, openrouter:, groq:,
-                              together:, deepseek:). Default: from the API keys that are set.
+                              together:, deepseek:, local:). Default: from the API keys that
+                              are set, else local:qwen2.5-1.5b-instruct on this machine
+                              (downloaded once, 1.1 GB)
   --out <dir>                 output folder (default ./panelist-out)
   --format <list>             md,json,html,csv (default md,json)
   --samples <n>               ask each (tool, persona, model) n times (default 1)
@@ -41,7 +43,8 @@ const RUN_OPTIONS = `Options:
   --base-url <url>            server address for every provider (OpenAI-compatible servers)
   --temperature <t>           sampling temperature (provider default when unset)
   --max-output-tokens <n>     output token limit per call (default 1024)
-  --timeout <seconds>         per-call timeout; a hung call is abandoned and retried (default 120)
+  --timeout <seconds>         per-call timeout; a hung call is abandoned and retried (default 120,
+                              600 when a local: model is in the run)
   --max-retries <n>           retries of 408/409/429/5xx/529, timeouts, dropped connections (default 4)
   --structured <mode>         auto|json_schema|json_object|tool|prompt (default auto: the
                               strongest the endpoint accepts, falling back when it refuses)
@@ -51,6 +54,8 @@ const RUN_OPTIONS = `Options:
                               no rate-limit headers (headers are followed anyway)
   --prices <file.json>        prices overriding the built-in table (USD per million tokens)
   --max-description-chars <n> cut longer descriptions, with a warning (default 20000)
+  --threads <n>               CPU threads for local: models (default: half the logical cores)
+  --models-dir <dir>          where local: models are downloaded (default ~/.cache/panelist/models)
   --dry-run                   list the planned calls with token and cost estimates; call nothing
   -v, --verbose               one line per call on stderr
   --log-json                  one JSON line per call on stderr (for scheduled jobs)
@@ -59,6 +64,9 @@ const RUN_OPTIONS = `Options:
 Keys come from the environment or a .env file in the current folder: OPENAI_API_KEY,
 ANTHROPIC_API_KEY, OPENROUTER_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, DEEPSEEK_API_KEY;
 base URLs from OPENAI_BASE_URL, ANTHROPIC_BASE_URL, VLLM_BASE_URL, OLLAMA_BASE_URL.
+local: takes a .gguf file, hf:<user>/<repo>/<file>.gguf, an https:// URL or a known name
+(qwen2.5-1.5b-instruct); it needs the optional node-llama-cpp package. PANELIST_MODELS_DIR,
+PANELIST_THREADS, HF_ENDPOINT (a mirror) and HF_TOKEN (gated models) apply to it.
 `;
 
 /** Help for each command. */

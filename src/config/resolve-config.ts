@@ -51,6 +51,8 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     raw.models = chosen.model;
     modelNote = chosen.note;
   }
+  // A review on a laptop CPU can take minutes; the remote default would cut it off.
+  if (raw.timeoutSeconds === undefined && namesLocalModel(raw.models, raw.assign)) raw.timeoutSeconds = LOCAL_TIMEOUT_SECONDS;
   if (raw.modelsDir === undefined) {
     const folder = defaultModelsDir(env);
     if (folder !== undefined) raw.modelsDir = folder;
@@ -82,6 +84,15 @@ function defaultModel(env: Record<string, string | undefined>): { model: string;
     model,
     note: `Using ${model}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set; pass --model to choose).`,
   };
+}
+
+/** The per-call timeout when a `local:` model is in the run and none is given: 10 minutes. */
+export const LOCAL_TIMEOUT_SECONDS = 600;
+
+/** Whether `--model` (a list or comma-separated) or `--assign` names a `local:` model. */
+function namesLocalModel(models: unknown, assign: unknown): boolean {
+  const specs = [...(Array.isArray(models) ? models : typeof models === "string" ? models.split(",") : []), ...(typeof assign === "string" ? assign.split(",").map((part) => part.slice(part.indexOf("=") + 1)) : [])];
+  return specs.some((spec) => typeof spec === "string" && spec.trim().toLowerCase().startsWith("local:"));
 }
 
 /** `$XDG_CACHE_HOME/panelist/models`, else `~/.cache/panelist/models`; undefined with no home folder. */

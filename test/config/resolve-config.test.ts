@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { FLAG_NAMES } from "../../src/cli/parse-command-line.js";
-import { resolveConfig } from "../../src/config/resolve-config.js";
+import { LOCAL_TIMEOUT_SECONDS, resolveConfig } from "../../src/config/resolve-config.js";
 import { ConfigError } from "../../src/errors/config-error.js";
 import { DEFAULT_LOCAL_MODEL } from "../../src/providers/local-models.js";
 
@@ -64,6 +64,16 @@ describe("resolveConfig", () => {
     expect(folder({ HOME: "/home/ada", PANELIST_MODELS_DIR: "/srv/models" })).toBe("/srv/models");
     expect(folder({ PANELIST_MODELS_DIR: "/srv/models" }, { modelsDir: "/flag/models" })).toBe("/flag/models");
     expect(folder({})).toBeUndefined();
+  });
+  test("a local: model in the run (chosen, listed or assigned) gets a 10-minute default timeout; a given one stays", () => {
+    const timeout = (flags: Record<string, unknown>, environment: Record<string, string> = {}) => resolveConfig({ ...base, flags, environment }).config.timeoutSeconds;
+    expect(timeout({ models: ["openai:m"] }, { OPENAI_API_KEY: "k" })).toBe(120);
+    expect(timeout({})).toBe(LOCAL_TIMEOUT_SECONDS);
+    expect(timeout({ models: ["openai:m", "local:/m.gguf"] })).toBe(600);
+    expect(timeout({}, { PANELIST_MODEL: "openai:m,local:/m.gguf" })).toBe(600);
+    expect(timeout({ models: ["openai:m"], assign: "skeptic=local:/m.gguf" })).toBe(600);
+    expect(timeout({ models: ["local:/m.gguf"], timeoutSeconds: "30" })).toBe(30);
+    expect(timeout({ models: ["local:/m.gguf"] }, { PANELIST_TIMEOUT: "45" })).toBe(45);
   });
   test("--threads and PANELIST_THREADS: whole numbers from 1", () => {
     expect(resolveConfig({ ...base, flags: { models: ["local:x"], threads: "2" } }).config.threads).toBe(2);
