@@ -97,6 +97,17 @@ describe("panelist with a local: model", () => {
     }
   });
 
+  test("batch through local: stores the reviews; a second run serves them from the store", async () => {
+    const dir = await temporaryDirectory();
+    const argv = ["batch", CLAW, SMOL, "--model", `local:${modelPath}`, "--threads", "1", "--personas", "skeptic", "--store", join(dir, "p.db"), "--out", join(dir, "out")];
+    const first = await runCli(argv);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Run \S+: 2 tools · reviewed 2 \(0 from cache\) · failed 0 · not started 0 · .* · cost \$0\.0000\n/);
+    const second = await runCli([...argv, "--new-run"]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/reviewed 2 \(2 from cache\)/);
+  });
+
   test("batch --via batch-api refuses local: before loading anything", async () => {
     const run = await runCli(["batch", CLAW, "--model", "local:/no/such/model.gguf", "--via", "batch-api", "--store", join(await temporaryDirectory(), "p.db")]);
     expect(run.code).toBe(2);
