@@ -97,15 +97,12 @@ describe("panelist with a local: model", () => {
     }
   });
 
-  test("batch through local: stores the reviews; a second run serves them from the store", async () => {
+  test("batch through local: both tools reviewed and stored, at cost 0", async () => {
     const dir = await temporaryDirectory();
-    const argv = ["batch", CLAW, SMOL, "--model", `local:${modelPath}`, "--threads", "1", "--personas", "skeptic", "--store", join(dir, "p.db"), "--out", join(dir, "out")];
-    const first = await runCli(argv);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Run \S+: 2 tools · reviewed 2 \(0 from cache\) · failed 0 · not started 0 · .* · cost \$0\.0000\n/);
-    const second = await runCli([...argv, "--new-run"]);
-    expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/reviewed 2 \(2 from cache\)/);
+    const run = await runCli(["batch", CLAW, SMOL, "--model", `local:${modelPath}`, "--threads", "1", "--personas", "skeptic", "--store", join(dir, "p.db"), "--out", join(dir, "out")]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Run \S+: 2 tools · reviewed 2 \(0 from cache\) · failed 0 · not started 0 · .* · cost \$0\.0000\n/);
+    expect((await readFile(join(dir, "out", "results.jsonl"), "utf8")).trim().split("\n")).toHaveLength(2);
   });
 
   test("batch --via batch-api refuses local: before loading anything", async () => {
