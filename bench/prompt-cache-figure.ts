@@ -20,7 +20,7 @@ import { startFakeLlmServer, type FakeCall } from "../test/support/fake-llm-serv
 type Protocol = "anthropic" | "openai";
 
 /** The models measured: Sonnet-class (1,024-token minimum) for Anthropic, gpt-4.1-mini for OpenAI. */
-const MODELS: Record<Protocol, string> = { anthropic: "anthropic:claude-sonnet-4-5", openai: "openai:gpt-4.1-mini" };
+const MODELS: Record<Protocol, string> = { anthropic: "anthropic:claude-sonnet-5", openai: "openai:gpt-4.1-mini" };
 
 /** Prompt tokens of one call in uncached-token equivalents, and as plain uncached tokens. */
 function billedTokens(protocol: Protocol, call: FakeCall): { billed: number; uncached: number; prompt: number } {
@@ -80,17 +80,7 @@ export async function measurePromptCache(dir: string, launches: readonly Record<
   const toolsFile = join(dir, "cache-tools.jsonl");
   await writeFile(toolsFile, `${launches.slice(0, 20).map((tool) => JSON.stringify(tool)).join("\n")}\n`);
   const lines: string[] = [];
-  // The Anthropic SDK warns on every call to a deprecated model (claude-sonnet-4-5 reaches end of
-  // life on 2026-11-30); the figure is about caching, so the warning is said once instead of 240 times.
-  const warn = console.warn;
-  let deprecated = 0;
-  console.warn = (...args: unknown[]) => (String(args[0]).includes("is deprecated and will reach end-of-life") ? void (deprecated += 1) : warn(...args));
-  try {
-    await measureBoth(dir, toolsFile, lines);
-  } finally {
-    console.warn = warn;
-  }
-  if (deprecated > 0) lines.push(`   (the Anthropic SDK warned ${deprecated} times that ${MODELS.anthropic} is deprecated)`);
+  await measureBoth(dir, toolsFile, lines);
   return lines;
 }
 

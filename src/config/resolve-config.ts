@@ -73,7 +73,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
  */
 function defaultModel(env: Record<string, string | undefined>): { model: string; note: string } {
   if (env.ANTHROPIC_API_KEY) {
-    return { model: "anthropic:claude-sonnet-4-5", note: "Using anthropic:claude-sonnet-4-5 (ANTHROPIC_API_KEY is set; pass --model to choose)." };
+    return { model: "anthropic:claude-sonnet-5", note: "Using anthropic:claude-sonnet-5 (ANTHROPIC_API_KEY is set; pass --model to choose)." };
   }
   if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) {
     const why = env.OPENAI_API_KEY ? "OPENAI_API_KEY" : "OPENAI_BASE_URL";

@@ -37,6 +37,8 @@ export const DEFAULT_PRICES: PriceTable = {
   "openai:gpt-4o-mini": { input: 0.15, cachedInput: 0.075, output: 0.6 },
   "openai:o3": { input: 2, cachedInput: 0.5, output: 8 },
   "openai:o4-mini": { input: 1.1, cachedInput: 0.275, output: 4.4 },
+  "anthropic:claude-sonnet-5": { input: 2, cachedInput: 0.2, output: 10 },
+  "anthropic:claude-sonnet-4-6": { input: 3, cachedInput: 0.3, output: 15 },
   "anthropic:claude-opus-4-5": { input: 5, cachedInput: 0.5, output: 25 },
   "anthropic:claude-opus-4-1": { input: 15, cachedInput: 1.5, output: 75 },
   "anthropic:claude-opus-4": { input: 15, cachedInput: 1.5, output: 75 },

@@ -101,7 +101,7 @@ async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, en
   return { personas, providers, templates, prices, panelFor: (persona) => assigned.get(persona.id) ?? defaults };
 }
 
-/** Parses `--assign skeptic=anthropic:claude-sonnet-4-5,futurist=openai:gpt-4.1` (a persona may repeat). */
+/** Parses `--assign skeptic=anthropic:claude-sonnet-5,futurist=openai:gpt-4.1` (a persona may repeat). */
 export function parseAssignments(assign: string | undefined): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const part of (assign ?? "").split(",").map((entry) => entry.trim()).filter(Boolean)) {

@@ -6,7 +6,7 @@ import { toProviderError } from "./sdk-error.js";
 
 /** Settings of an Anthropic Messages API endpoint. */
 export interface AnthropicProviderOptions {
-  /** Model id sent to the API, e.g. `claude-sonnet-4-5`. */
+  /** Model id sent to the API, e.g. `claude-sonnet-5`. */
   model: string;
   apiKey: string;
   /** Base URL without `/v1`; the SDK adds it. */

@@ -13,7 +13,7 @@ export function parseModelSpec(spec: string, setting = "--model"): ModelSpec {
   const trimmed = spec.trim();
   const colon = trimmed.indexOf(":");
   if (colon <= 0 || colon === trimmed.length - 1) {
-    throw new ConfigError(setting, `"${spec}" is not provider:model (e.g. openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5)`);
+    throw new ConfigError(setting, `"${spec}" is not provider:model (e.g. openai:gpt-4.1-mini, anthropic:claude-sonnet-5)`);
   }
   return { provider: trimmed.slice(0, colon).toLowerCase(), model: trimmed.slice(colon + 1) };
 }

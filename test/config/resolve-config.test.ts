@@ -33,14 +33,14 @@ describe("resolveConfig", () => {
   });
   test("without --model the model follows the keys that are set, with a note why", () => {
     const anthropic = resolveConfig({ ...base, environment: { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k" } });
-    expect(anthropic.config.models).toEqual(["anthropic:claude-sonnet-4-5"]);
+    expect(anthropic.config.models).toEqual(["anthropic:claude-sonnet-5"]);
     expect(anthropic.modelNote).toContain("ANTHROPIC_API_KEY");
     const openai = resolveConfig({ ...base, dotenv: { OPENAI_BASE_URL: "http://127.0.0.1:1/v1" } });
     expect(openai.config.models).toEqual(["openai:gpt-4.1-mini"]);
     expect(openai.modelNote).toContain("OPENAI_BASE_URL");
   });
   test.each([
-    ["ANTHROPIC_API_KEY wins over the others", { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "anthropic:claude-sonnet-4-5", "ANTHROPIC_API_KEY is set"],
+    ["ANTHROPIC_API_KEY wins over the others", { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "anthropic:claude-sonnet-5", "ANTHROPIC_API_KEY is set"],
     ["OPENAI_API_KEY alone", { OPENAI_API_KEY: "k" }, "openai:gpt-4.1-mini", "OPENAI_API_KEY is set"],
     ["OPENAI_BASE_URL alone (a local OpenAI-compatible server)", { OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "openai:gpt-4.1-mini", "OPENAI_BASE_URL is set"],
     ["nothing set: the built-in local model", {}, `local:${DEFAULT_LOCAL_MODEL}`, "no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set"],
