@@ -47,7 +47,9 @@ test("kill -9 in the middle of a batch, then resume: no review missing or duplic
   expect(callsBeforeKill).toBeLessThan(total);
   // A review reaches results.jsonl only once it is committed: every whole line written before the
   // kill is in the store.
-  const linesAtKill = (await readFile(join(dir, "out", "results.jsonl"), "utf8").catch(() => "")).split("\n").filter((line) => line.endsWith("}"));
+  const textAtKill = await readFile(join(dir, "out", "results.jsonl"), "utf8").catch(() => "");
+  // Only lines ended by a newline are whole.
+  const linesAtKill = textAtKill.slice(0, textAtKill.lastIndexOf("\n") + 1).split("\n").filter(Boolean);
   const atKill = ReviewStore.open(store);
   const storedAtKill = new Set([...atKill.exportRows(atKill.listRuns()[0]!.id)].map((row) => `${row.identity}/${row.persona}`));
   atKill.close();
