@@ -8,6 +8,7 @@ import { reportSchema } from "../../src/report/report-schema.js";
 import { verdictSchema } from "../../src/verdict/verdict-schema.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
 import { writeTinyGguf } from "../support/tiny-gguf.js";
+import { closedPort } from "../support/closed-port.js";
 
 const CLAW = "fixtures/tools/claw-code.md";
 const SMOL = "fixtures/tools/smolvlm2-turbo.md";
@@ -17,15 +18,6 @@ beforeAll(async () => {
   modelPath = join(await temporaryDirectory("panelist-cli-local-"), "tiny.gguf");
   await writeTinyGguf(modelPath);
 });
-
-/** A port on 127.0.0.1 where nothing listens: what an offline machine looks like to a downloader. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("panelist with a local: model", () => {
   test("review through local:<file.gguf> --threads 1: a schema-valid verdict in report.json", async () => {

@@ -9,6 +9,7 @@ import { DEFAULT_LOCAL_MODEL } from "../../src/providers/local-models.js";
 import { loadLocalRuntime, type LocalRuntime } from "../../src/providers/local-runtime.js";
 import { temporaryDirectory } from "../support/run-cli.js";
 import { writeTinyGguf } from "../support/tiny-gguf.js";
+import { closedPort } from "../support/closed-port.js";
 
 /** A plain HTTP file server on 127.0.0.1 that records every request, with ranges as downloaders use them. */
 async function startModelServer(files: Record<string, Buffer>): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
@@ -31,15 +32,6 @@ async function startModelServer(files: Record<string, Buffer>): Promise<{ url: s
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/** A port on 127.0.0.1 where nothing listens: connections are refused at once, as offline. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 let runtime: LocalRuntime;
