@@ -3,6 +3,7 @@ import { ProviderError } from "../errors/provider-error.js";
 import { buildMessageParams, readMessage } from "./anthropic-message-format.js";
 import type { BatchApi, BatchItem, BatchLimits } from "./batch-api.js";
 import { toProviderError } from "./sdk-error.js";
+import { createHttpFetch } from "./http-fetch.js";
 
 /** Anthropic's published limits: 100,000 requests or 256 MB per batch, whichever comes first. */
 export const ANTHROPIC_BATCH_LIMITS: BatchLimits = { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 };
@@ -24,7 +25,7 @@ const RETRYABLE_ERROR_TYPES = new Set(["api_error", "overloaded_error", "rate_li
 
 /** Anthropic's Message Batches API (`/v1/messages/batches`) over the official SDK. */
 export function createAnthropicBatchApi(options: AnthropicBatchApiOptions): BatchApi {
-  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 2, logLevel: "off" });
+  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 2, logLevel: "off", fetch: createHttpFetch() });
   const context = { provider: "anthropic", model: options.model, secrets: [options.apiKey] };
   const entry = (item: BatchItem) => ({ custom_id: item.customId, params: buildMessageParams(options.model, item.request) });
   const call = async <T>(work: () => Promise<T>): Promise<T> => {

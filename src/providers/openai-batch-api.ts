@@ -6,6 +6,7 @@ import { buildChatParams, type ChatParamSettings } from "./openai-chat-format.js
 import { readChatCompletion } from "./openai-chat-format.js";
 import { isRetryableStatus } from "./retry-after.js";
 import { toProviderError } from "./sdk-error.js";
+import { createHttpFetch } from "./http-fetch.js";
 
 /** OpenAI's published limits: 50,000 requests and a 200 MB input file per batch. */
 export const OPENAI_BATCH_LIMITS: BatchLimits = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 };
@@ -37,7 +38,7 @@ interface OutputLine {
  * lines.
  */
 export function createOpenAIBatchApi(options: OpenAIBatchApiOptions): BatchApi {
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 2, logLevel: "off" });
+  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 2, logLevel: "off", fetch: createHttpFetch() });
   const context = { provider: options.id, model: options.model, secrets: [options.apiKey] };
   const line = (item: BatchItem): string =>
     JSON.stringify({ custom_id: item.customId, method: "POST", url: "/v1/chat/completions", body: buildChatParams(options, item.request) });
