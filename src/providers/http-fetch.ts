@@ -68,8 +68,14 @@ function send(url: URL, method: string, headers: Record<string, string>, body: R
       }
       resolve(toResponse(response, method, signal, onAbort));
     });
-    if (body instanceof Readable) body.pipe(request);
-    else request.end(body ?? undefined);
+    if (body instanceof Readable) {
+      // A streamed body that fails ends the request, and the call fails with the body's error.
+      body.once("error", (error) => {
+        reject(error);
+        request.destroy(error);
+      });
+      body.pipe(request);
+    } else request.end(body ?? undefined);
   });
 }
 

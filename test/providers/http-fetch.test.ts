@@ -174,6 +174,20 @@ describe("createHttpFetch", () => {
     expect(await response.text()).toBe("LINE ONE\nLINE TWO\n");
   });
 
+  test("a streamed request body that fails rejects the call", async () => {
+    const base = await serve((_request, _body, response) => {
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end("should not get here");
+    });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("part of the upload"));
+        setTimeout(() => controller.error(new Error("source broke")), 10);
+      },
+    });
+    await expect(httpFetch(`${base}/v1/upload`, { method: "POST", body, duplex: "half" } as RequestInit)).rejects.toThrow("source broke");
+  });
+
   test("an abort before the answer rejects with an AbortError", async () => {
     const base = await serve(() => {
       // Never answers.
