@@ -22,7 +22,7 @@ export { callWithRetries, type AttemptEvent, type CallWithRetriesOptions } from 
 export { retryDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./pipeline/retry-policy.js";
 export { StructuredModes, type StructuredSetting } from "./pipeline/structured-modes.js";
 export type { CallEvent } from "./pipeline/call-event.js";
-export { DEFAULT_PRICES, findPrice, costOf, type ModelPrice, type PriceTable } from "./cost/price-table.js";
+export { DEFAULT_PRICES, findPrice, costOf, maxCostOf, type ModelPrice, type PriceTable } from "./cost/price-table.js";
 export { Budget } from "./cost/budget.js";
 export { redactSecrets } from "./providers/redact-secrets.js";
 export { runPanel, planJobs, type PanelRunOptions, type ToolResult } from "./pipeline/run-panel.js";

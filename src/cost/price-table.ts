@@ -9,6 +9,8 @@ export const modelPriceSchema = z.object({
   cachedInput: z.number().min(0),
   /** Output tokens. */
   output: z.number().min(0),
+  /** Input tokens written to the prompt cache; priced as plain input when absent. */
+  cacheWrite: z.number().min(0).optional(),
 });
 
 /** Prices of one model in USD per million tokens. */
@@ -23,8 +25,7 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
 /**
  * List prices of common models (USD per million tokens), as published by the vendors. Dated
  * model ids (`gpt-4.1-mini-2025-04-14`, `claude-sonnet-4-5-20250929`) match by prefix. Anthropic
- * bills cache writes at 1.25× input; Panelist prices them as plain input, so Anthropic costs can
- * read slightly low on the first call of each tool.
+ * bills 5-minute cache writes at 1.25× input and reads at 0.1×; OpenAI writes cost nothing extra.
  */
 export const DEFAULT_PRICES: PriceTable = {
   "openai:gpt-5": { input: 1.25, cachedInput: 0.125, output: 10 },
@@ -37,15 +38,15 @@ export const DEFAULT_PRICES: PriceTable = {
   "openai:gpt-4o-mini": { input: 0.15, cachedInput: 0.075, output: 0.6 },
   "openai:o3": { input: 2, cachedInput: 0.5, output: 8 },
   "openai:o4-mini": { input: 1.1, cachedInput: 0.275, output: 4.4 },
-  "anthropic:claude-sonnet-5": { input: 2, cachedInput: 0.2, output: 10 },
-  "anthropic:claude-sonnet-4-6": { input: 3, cachedInput: 0.3, output: 15 },
-  "anthropic:claude-opus-4-5": { input: 5, cachedInput: 0.5, output: 25 },
-  "anthropic:claude-opus-4-1": { input: 15, cachedInput: 1.5, output: 75 },
-  "anthropic:claude-opus-4": { input: 15, cachedInput: 1.5, output: 75 },
-  "anthropic:claude-sonnet-4-5": { input: 3, cachedInput: 0.3, output: 15 },
-  "anthropic:claude-sonnet-4": { input: 3, cachedInput: 0.3, output: 15 },
-  "anthropic:claude-haiku-4-5": { input: 1, cachedInput: 0.1, output: 5 },
-  "anthropic:claude-3-5-haiku": { input: 0.8, cachedInput: 0.08, output: 4 },
+  "anthropic:claude-sonnet-5": { input: 2, cachedInput: 0.2, output: 10, cacheWrite: 2.5 },
+  "anthropic:claude-sonnet-4-6": { input: 3, cachedInput: 0.3, output: 15, cacheWrite: 3.75 },
+  "anthropic:claude-opus-4-5": { input: 5, cachedInput: 0.5, output: 25, cacheWrite: 6.25 },
+  "anthropic:claude-opus-4-1": { input: 15, cachedInput: 1.5, output: 75, cacheWrite: 18.75 },
+  "anthropic:claude-opus-4": { input: 15, cachedInput: 1.5, output: 75, cacheWrite: 18.75 },
+  "anthropic:claude-sonnet-4-5": { input: 3, cachedInput: 0.3, output: 15, cacheWrite: 3.75 },
+  "anthropic:claude-sonnet-4": { input: 3, cachedInput: 0.3, output: 15, cacheWrite: 3.75 },
+  "anthropic:claude-haiku-4-5": { input: 1, cachedInput: 0.1, output: 5, cacheWrite: 1.25 },
+  "anthropic:claude-3-5-haiku": { input: 0.8, cachedInput: 0.08, output: 4, cacheWrite: 1 },
   // A model run on this machine bills nothing, so --max-cost works with it.
   "local:": { input: 0, cachedInput: 0, output: 0 },
 };
@@ -68,6 +69,16 @@ export function findPrice(label: string, table: PriceTable = DEFAULT_PRICES): Mo
 
 /** Cost in USD of one call's usage at `price`. */
 export function costOf(usage: TokenUsage, price: ModelPrice): number {
-  const uncached = Math.max(0, usage.inputTokens - usage.cachedInputTokens);
-  return (uncached * price.input + usage.cachedInputTokens * price.cachedInput + usage.outputTokens * price.output) / 1_000_000;
+  const written = usage.cacheWriteInputTokens ?? 0;
+  const plain = Math.max(0, usage.inputTokens - usage.cachedInputTokens - written);
+  return (plain * price.input + usage.cachedInputTokens * price.cachedInput + written * (price.cacheWrite ?? price.input) + usage.outputTokens * price.output) / 1_000_000;
+}
+
+/**
+ * The most a call with this many input tokens and this output limit can cost: every input token
+ * at the dearer of plain input and a cache write (the call may be the one that writes the cache),
+ * and the whole output limit. Budgets reserve this before a call starts.
+ */
+export function maxCostOf(inputTokens: number, maxOutputTokens: number, price: ModelPrice): number {
+  return (inputTokens * Math.max(price.input, price.cacheWrite ?? price.input) + maxOutputTokens * price.output) / 1_000_000;
 }

@@ -4,7 +4,7 @@ import type { RunConfig } from "../config/run-config.js";
 import { panelStats } from "../stats/panel-stats.js";
 import { renderStatsMarkdown, statsReviewsFromReport } from "../stats/render-stats.js";
 import { estimateTokens } from "../cost/budget.js";
-import { costOf, findPrice } from "../cost/price-table.js";
+import { findPrice, maxCostOf } from "../cost/price-table.js";
 import { ConfigError } from "../errors/config-error.js";
 import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { providerLabel } from "../providers/provider.js";
@@ -188,8 +188,8 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
     const model = providerLabel(job.provider);
     const inputTokens = estimateTokens(job.prompt.system + job.prompt.dossier + job.prompt.instructions);
     const price = findPrice(model, prepared.prices);
-    const usage = { inputTokens, cachedInputTokens: 0, outputTokens: options.config.maxOutputTokens };
-    return { tool: job.tool.name, persona: job.persona.id, model, inputTokens, maxOutputTokens: usage.outputTokens, maxCostUsd: price ? costOf(usage, price) : null };
+    const maxOutputTokens = options.config.maxOutputTokens;
+    return { tool: job.tool.name, persona: job.persona.id, model, inputTokens, maxOutputTokens, maxCostUsd: price ? maxCostOf(inputTokens, maxOutputTokens, price) : null };
   });
   if (summaryWanted(options)) {
     const model = providerLabel(prepared.providers[0]!);
@@ -197,7 +197,7 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
     // The moderator reads every verdict: roughly a quote and a few risks per review.
     const inputTokens = 300 + calls.length * 120;
     const maxOutputTokens = Math.min(options.config.maxOutputTokens, 600);
-    calls.push({ tool: "(all)", persona: "moderator", model, inputTokens, maxOutputTokens, maxCostUsd: price ? costOf({ inputTokens, cachedInputTokens: 0, outputTokens: maxOutputTokens }, price) : null });
+    calls.push({ tool: "(all)", persona: "moderator", model, inputTokens, maxOutputTokens, maxCostUsd: price ? maxCostOf(inputTokens, maxOutputTokens, price) : null });
   }
   const costs = calls.map((call) => call.maxCostUsd);
   return {

@@ -1,4 +1,4 @@
-import { BATCH_PRICE_FACTOR, costOf, findPrice, type PriceTable } from "../cost/price-table.js";
+import { BATCH_PRICE_FACTOR, costOf, findPrice, maxCostOf, type PriceTable } from "../cost/price-table.js";
 import type { Budget } from "../cost/budget.js";
 import { estimateTokens } from "../cost/budget.js";
 import type { Persona } from "../personas/persona.js";
@@ -73,7 +73,7 @@ export async function runReviewJob(job: ReviewJob, context: JobContext): Promise
   const persona = job.persona.id;
   const price = findPrice(model, context.prices);
   const estimate = estimateUsage(job, context);
-  const reservation = context.budget.tryReserve(price ? costOf(estimate, price) : 0);
+  const reservation = context.budget.tryReserve(price ? maxCostOf(estimate.inputTokens, estimate.outputTokens, price) : 0);
   const limiter = context.limiters?.get(model);
   const slot = context.slots?.get(model);
   if (!reservation) {

@@ -59,12 +59,15 @@ export function buildMessageParams(model: string, request: Omit<GenerateRequest,
 export function readMessage(message: Message, context: MessageCallContext, latencyMs: number): GenerateResult {
   // A batch result file is read as untrusted JSON: a message without usage counts zero, not a crash.
   const counted = message.usage ?? { input_tokens: 0, output_tokens: 0 };
+  const written = counted.cache_creation_input_tokens ?? 0;
   const usage = {
     // Anthropic counts cache reads and writes apart from `input_tokens`; Panelist's input count
     // includes them so cached ÷ input is a share.
-    inputTokens: (counted.input_tokens ?? 0) + (counted.cache_read_input_tokens ?? 0) + (counted.cache_creation_input_tokens ?? 0),
+    inputTokens: (counted.input_tokens ?? 0) + (counted.cache_read_input_tokens ?? 0) + written,
     cachedInputTokens: counted.cache_read_input_tokens ?? 0,
     outputTokens: counted.output_tokens ?? 0,
+    // Kept apart because writes are billed at 1.25× input.
+    ...(written > 0 ? { cacheWriteInputTokens: written } : {}),
   };
   const finishReason = normalizeStopReason(message.stop_reason ?? "unknown");
   const content = Array.isArray(message.content) ? message.content : [];

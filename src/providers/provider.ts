@@ -8,6 +8,11 @@ export interface TokenUsage {
   inputTokens: number;
   /** The part of {@link inputTokens} served from the provider's prompt cache. */
   cachedInputTokens: number;
+  /**
+   * The part of {@link inputTokens} written to the provider's prompt cache, which Anthropic bills
+   * above plain input; absent when the provider reports none.
+   */
+  cacheWriteInputTokens?: number;
   /** Output tokens. */
   outputTokens: number;
 }

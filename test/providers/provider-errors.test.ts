@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { costOf, findPrice, maxCostOf } from "../../src/cost/price-table.js";
 import { createAnthropicProvider } from "../../src/providers/anthropic-provider.js";
 import { createOpenAIProvider } from "../../src/providers/openai-provider.js";
 import type { GenerateRequest, GenerateResult, Provider } from "../../src/providers/provider.js";
@@ -122,6 +123,26 @@ describe("prompt caching", () => {
     const prefixChars = JSON.stringify(body.tools[0]).length + long.system.length + long.dossier.length;
     expect(second.usage.cachedInputTokens).toBe(Math.ceil(prefixChars / 4));
     expect(second.usage.inputTokens).toBeGreaterThan(second.usage.cachedInputTokens);
+  });
+
+  test("Anthropic: the call that writes the cache reports the write, and its cost prices it at 1.25× input", async () => {
+    const provider = await providerFor("anthropic", { kind: "json", value: DEFAULT_VERDICT });
+    const long = { ...request, system: "panel rules ".repeat(400) };
+    const first = await provider.generate(long);
+    const second = await provider.generate({ ...long, instructions: "You are The Futurist, reviewing the tool in the dossier above." });
+    if (!first.ok || !second.ok) throw new Error("calls failed");
+    const written = first.usage.cacheWriteInputTokens ?? 0;
+    expect(written).toBeGreaterThan(1024);
+    expect(written).toBeLessThan(first.usage.inputTokens);
+    expect(second.usage.cacheWriteInputTokens ?? 0).toBe(0);
+    const price = findPrice("anthropic:claude-sonnet-5")!;
+    expect(price).toMatchObject({ input: 2, cachedInput: 0.2, cacheWrite: 2.5 });
+    const plain = first.usage.inputTokens - written;
+    expect(costOf(first.usage, price)).toBeCloseTo((plain * 2 + written * 2.5 + first.usage.outputTokens * 10) / 1e6, 12);
+    const read = second.usage.cachedInputTokens;
+    expect(costOf(second.usage, price)).toBeCloseTo(((second.usage.inputTokens - read) * 2 + read * 0.2 + second.usage.outputTokens * 10) / 1e6, 12);
+    // What a budget reserves before the call covers the dearest case: every input token a write.
+    expect(maxCostOf(first.usage.inputTokens, first.usage.outputTokens, price)).toBeGreaterThanOrEqual(costOf(first.usage, price));
   });
 
   test("Anthropic: a prefix shorter than the model's minimum cacheable length is not cached", async () => {
