@@ -257,18 +257,20 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
   }
   // Jobs are generated as workers ask for them rather than queued up front: at 10,000 tools a
   // queue of 40,000 pending closures is what would make memory grow with the batch.
-  function* pendingJobsInOrder(): Generator<{ state: ToolState; personaIndex: number; provider: Provider }> {
-    for (const entry of tools) {
-      const state = states.get(entry.toolId);
-      if (!state) continue;
-      for (let personaIndex = 0; personaIndex < parts.personas.length; personaIndex += 1) {
-        for (const provider of providers) {
-          if (!stored.has(reviewKey(entry.toolId, parts.personas[personaIndex]!.id, providerLabel(provider)))) yield { state, personaIndex, provider };
-        }
+  function* pendingJobsOf(toolId: number, state: ToolState): Generator<BatchJob> {
+    for (let personaIndex = 0; personaIndex < parts.personas.length; personaIndex += 1) {
+      for (const provider of providers) {
+        if (!stored.has(reviewKey(toolId, parts.personas[personaIndex]!.id, providerLabel(provider)))) yield { state, personaIndex, provider };
       }
     }
   }
-  const queue = pendingJobsInOrder();
+  const queue = leadCallsFirst(
+    tools.flatMap((entry) => {
+      const state = states.get(entry.toolId);
+      return state ? [() => pendingJobsOf(entry.toolId, state)] : [];
+    }),
+    leadWindow(config.concurrency, providers),
+  );
   // The same bytes buildReviewPrompt gives, rendered once per run (system, personas) and once per tool (dossier).
   const instructions = parts.personas.map((persona) => renderInstructions(parts.templates, persona));
   // While provider batches run, nothing is called: the reviews wait for their answers.
@@ -373,3 +375,45 @@ async function writeIndex(out: string, index: ReturnType<typeof buildIndexReport
   return files;
 }
 
+/** One review a batch worker can run: a tool, a persona of the run's panel, a model. */
+interface BatchJob {
+  state: ToolState;
+  personaIndex: number;
+  provider: Provider;
+}
+
+/**
+ * How many tools' panels are opened together. A provider's prompt cache holds a tool's dossier
+ * only once the first call that sent it has been answered, so calls for the same tool that start
+ * together all pay for it (Anthropic writes it once per call, at 1.25× input). So each window of
+ * `concurrency` tools starts with one call per tool and model, and their other personas follow
+ * as those answers come in; with that many tools in flight, no slot waits. A model that runs one
+ * call at a time on this machine keeps the tool-by-tool order instead, which is what lets it
+ * reuse the dossier it has just evaluated.
+ */
+export function leadWindow(concurrency: number, providers: readonly Pick<Provider, "maxConcurrency">[]): number {
+  return providers.some((provider) => provider.maxConcurrency !== undefined) ? 1 : Math.max(1, concurrency);
+}
+
+/**
+ * Orders jobs window by window: for every tool of a window its first job per model (the lead
+ * call), then the rest of the window's jobs, tool by tool. Lazy, like the tool list's own jobs.
+ */
+export function* leadCallsFirst<Job extends { provider: unknown }>(toolJobs: readonly (() => Iterable<Job>)[], window: number): Generator<Job> {
+  for (let start = 0; start < toolJobs.length; start += window) {
+    const rest: Job[][] = [];
+    for (const jobsOf of toolJobs.slice(start, start + window)) {
+      const leads = new Set<unknown>();
+      const followers: Job[] = [];
+      for (const job of jobsOf()) {
+        if (leads.has(job.provider)) followers.push(job);
+        else {
+          leads.add(job.provider);
+          yield job;
+        }
+      }
+      rest.push(followers);
+    }
+    for (const followers of rest) yield* followers;
+  }
+}
