@@ -272,6 +272,7 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
     leadWindow(config.concurrency, providers),
   );
   // The same bytes buildReviewPrompt gives, rendered once per run (system, personas) and once per tool (dossier).
+  const system = renderSystemPrompt(parts.templates, parts.personas, config.spotlight);
   const instructions = parts.personas.map((persona) => renderInstructions(parts.templates, persona));
   // While provider batches run, nothing is called: the reviews wait for their answers.
   if (pendingBatches.length > 0) notStarted = pendingJobs;
@@ -285,7 +286,7 @@ async function runPreparedBatch(options: BatchOptions, parts: RunParts): Promise
       }
       const persona = parts.personas[job.personaIndex]!;
       const prompt: ReviewPrompt = {
-        system: renderSystemPrompt(parts.templates, parts.personas, config.spotlight),
+        system,
         dossier: (job.state.dossier ??= renderDossier(parts.templates, job.state.stored.tool, config.spotlight)),
         instructions: instructions[job.personaIndex]!,
       };

@@ -48,7 +48,7 @@ function friendly(node: JsonSchema, root: JsonSchema, limits: GrammarLimits, dep
     const values = node.enum.filter((value) => value !== null);
     return { enum: values.length > 0 ? values : node.enum, ...description };
   }
-  const branches = (Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined) as JsonSchema[] | undefined;
+  const branches = branchesOf(node);
   if (branches) {
     // A value that may be null is asked for as a value: the model always has something to say.
     const nonNull = branches.filter((branch) => !isNullOnly(branch));
@@ -101,7 +101,7 @@ export function clampNumbers(value: unknown, schema: JsonSchema): unknown {
 
 function clamp(value: unknown, node: JsonSchema, root: JsonSchema, depth: number): unknown {
   if (typeof node.$ref === "string") return clamp(value, resolveLocalRef(root, node.$ref, depth), root, depth + 1);
-  const branches = (Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined) as JsonSchema[] | undefined;
+  const branches = branchesOf(node);
   if (branches) {
     const matching = branches.find((branch) => matchesType(value, branch, root, depth));
     return matching ? clamp(value, matching, root, depth) : value;
@@ -128,6 +128,11 @@ function clamp(value: unknown, node: JsonSchema, root: JsonSchema, depth: number
 }
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The alternatives of an `anyOf` or `oneOf` node, else undefined. */
+function branchesOf(node: JsonSchema): JsonSchema[] | undefined {
+  return (Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined) as JsonSchema[] | undefined;
+}
 
 function isSchema(value: unknown): value is JsonSchema {
   return value !== null && typeof value === "object" && !Array.isArray(value);
