@@ -110,13 +110,19 @@ describe.each(["openai", "anthropic"] as const)("%s provider through the officia
 });
 
 describe("prompt caching", () => {
-  test("Anthropic: the second persona call for a tool reads the system prompt and dossier from cache", async () => {
+  /** Two persona calls for one tool through Anthropic, with a run-wide system prompt long enough to cache. */
+  async function twoAnthropicPersonaCalls() {
     const provider = await providerFor("anthropic", { kind: "json", value: DEFAULT_VERDICT });
     // A run-wide system prompt past the 1,024-token minimum (the fake server counts four characters a token).
     const long = { ...request, system: "panel rules ".repeat(400) };
     const first = await provider.generate(long);
     const second = await provider.generate({ ...long, instructions: "You are The Futurist, reviewing the tool in the dossier above." });
     if (!first.ok || !second.ok) throw new Error("calls failed");
+    return { long, first, second };
+  }
+
+  test("Anthropic: the second persona call for a tool reads the system prompt and dossier from cache", async () => {
+    const { long, first, second } = await twoAnthropicPersonaCalls();
     expect(first.usage.cachedInputTokens).toBe(0);
     // Everything up to the dossier's breakpoint: tool definition, system prompt, dossier.
     const body = server!.calls[1]!.body;
@@ -126,11 +132,7 @@ describe("prompt caching", () => {
   });
 
   test("Anthropic: the call that writes the cache reports the write, and its cost prices it at 1.25× input", async () => {
-    const provider = await providerFor("anthropic", { kind: "json", value: DEFAULT_VERDICT });
-    const long = { ...request, system: "panel rules ".repeat(400) };
-    const first = await provider.generate(long);
-    const second = await provider.generate({ ...long, instructions: "You are The Futurist, reviewing the tool in the dossier above." });
-    if (!first.ok || !second.ok) throw new Error("calls failed");
+    const { first, second } = await twoAnthropicPersonaCalls();
     const written = first.usage.cacheWriteInputTokens ?? 0;
     expect(written).toBeGreaterThan(1024);
     expect(written).toBeLessThan(first.usage.inputTokens);

@@ -271,28 +271,27 @@ class GgufBuffer {
     this.length += chunk.length;
   }
 
-  uint32(value: number): void {
-    const chunk = Buffer.alloc(4);
-    chunk.writeUInt32LE(value);
+  /** Appends a fixed-width value, written into a fresh chunk of `bytes` bytes. */
+  private fixed(bytes: number, write: (chunk: Buffer) => void): void {
+    const chunk = Buffer.alloc(bytes);
+    write(chunk);
     this.push(chunk);
+  }
+
+  uint32(value: number): void {
+    this.fixed(4, (chunk) => chunk.writeUInt32LE(value));
   }
 
   int32(value: number): void {
-    const chunk = Buffer.alloc(4);
-    chunk.writeInt32LE(value);
-    this.push(chunk);
+    this.fixed(4, (chunk) => chunk.writeInt32LE(value));
   }
 
   uint64(value: number): void {
-    const chunk = Buffer.alloc(8);
-    chunk.writeBigUInt64LE(BigInt(value));
-    this.push(chunk);
+    this.fixed(8, (chunk) => chunk.writeBigUInt64LE(BigInt(value)));
   }
 
   float32(value: number): void {
-    const chunk = Buffer.alloc(4);
-    chunk.writeFloatLE(value);
-    this.push(chunk);
+    this.fixed(4, (chunk) => chunk.writeFloatLE(value));
   }
 
   string(value: string): void {
