@@ -1,14 +1,12 @@
 import type { RunConfig } from "../config/run-config.js";
-import type { JobContext } from "../pipeline/run-review-job.js";
+import type { JobContext, ReviewJob } from "../pipeline/run-review-job.js";
 import { buildGenerateRequest } from "../pipeline/run-review-job.js";
 import type { RunParts } from "../pipeline/run-parts.js";
-import { requestHash } from "../pipeline/with-response-cache.js";
-import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
+import { requestHash } from "../pipeline/request-hash.js";
 import type { BatchApi, BatchItem, BatchLimits } from "../providers/batch-api.js";
 import { createBatchApi } from "../providers/create-batch-api.js";
 import { providerLabel } from "../providers/provider.js";
-import type { Review } from "../report/report-schema.js";
-import { reviewKey, type ReviewStore, type StoredTool } from "../store/review-store.js";
+import type { ReviewStore } from "../store/review-store.js";
 import { settleProviderBatches, type ProviderBatchOutcome } from "./provider-batches.js";
 
 /**
@@ -26,18 +24,16 @@ export function createBatchApis(parts: RunParts, config: RunConfig, env: Readonl
   );
 }
 
-/** What {@link settleRunBatches} needs from the batch run. */
+/** What {@link settleRunBatches} needs from the run. */
 export interface RunBatchesInput {
   runId: string;
   apis: readonly BatchApi[];
-  tools: readonly StoredTool[];
-  parts: RunParts;
-  config: RunConfig;
+  /** The run's planner: the jobs it still lacks, the same ones the scheduler will run. */
+  jobs: () => Iterable<ReviewJob>;
   context: JobContext;
   store: ReviewStore;
-  /** Reviews the run already has, keyed by {@link reviewKey}. */
-  stored: ReadonlyMap<string, Review>;
-  /** Whether answers in the response cache count as answered. */
+  config: RunConfig;
+  /** Whether answers in the response store count as answered. */
   useCache: boolean;
   wait: boolean;
   signal?: AbortSignal;
@@ -45,23 +41,18 @@ export interface RunBatchesInput {
 }
 
 /**
- * Sends the first ask of every review the run still lacks to the providers' batch APIs, or picks
- * up the batches an earlier session sent, and collects the results of those that ended. The
- * requests are built exactly as the direct pipeline builds them, so the answers are found again
- * by request hash when the run's reviews are made.
+ * Sends the first ask of every job the run still lacks to the providers' batch APIs, or picks up
+ * the batches an earlier session sent, and collects the results of those that ended. The jobs
+ * come from the run's own planner and their requests are built as the job runner builds them, so
+ * the answers are found again by request hash when the scheduler runs the jobs.
  */
 export function settleRunBatches(input: RunBatchesInput): Promise<ProviderBatchOutcome> {
-  const { parts, config, context, store } = input;
+  const { context, store } = input;
   function* firstRequests(model: string): Generator<BatchItem> {
-    const provider = parts.providers.find((candidate) => providerLabel(candidate) === model)!;
-    const mode = context.modes.modeFor(provider);
-    for (const entry of input.tools) {
-      for (const persona of parts.personas) {
-        if (input.stored.has(reviewKey(entry.toolId, persona.id, model))) continue;
-        const prompt = buildReviewPrompt(parts.templates, entry.tool, persona, parts.personas, config.spotlight);
-        const request = buildGenerateRequest({ tool: entry.tool, persona, provider, prompt }, context, mode);
-        yield { customId: requestHash(provider, request), request };
-      }
+    for (const job of input.jobs()) {
+      if (providerLabel(job.provider) !== model) continue;
+      const request = buildGenerateRequest(job, context, context.modes.modeFor(job.provider));
+      yield { customId: requestHash(job.provider, request), request };
     }
   }
   return settleProviderBatches({
@@ -71,7 +62,7 @@ export function settleRunBatches(input: RunBatchesInput): Promise<ProviderBatchO
     requests: firstRequests,
     ...(input.useCache ? { alreadyAnswered: (customId: string) => store.getResponse(customId) !== undefined } : {}),
     wait: input.wait,
-    pollMs: config.pollSeconds * 1000,
+    pollMs: input.config.pollSeconds * 1000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatus ? { onStatus: input.onStatus } : {}),
   });

@@ -7,6 +7,10 @@ Usage:
                                                 head-to-head, with a pick
   panelist batch <input>... --store <db> [options]
                                                 unattended reviews of many tools, resumable
+  panelist runs [--store <db>] [--tool <name>] [--limit <n>] [--json]
+                                                the stored runs, newest first
+  panelist report [<run-id>] [--format <list>] [--out <dir>]
+                                                render a stored run again, no calls
   panelist stats <report.json> | --store <db> [--run <id>]
                                                 ship rates, agreement, bias checks
   panelist export --store <db> [--run <id>] --format jsonl|csv
@@ -28,6 +32,10 @@ const RUN_OPTIONS = `Options:
                               are set, else local:qwen2.5-1.5b-instruct on this machine
                               (downloaded once, 1.1 GB)
   --out <dir>                 output folder (default ./panelist-out)
+  --store <file>              SQLite store every run is kept in (default ./panelist.db,
+                              or PANELIST_STORE); a re-run asks only for what is missing
+  --no-cache                  call the provider even for a request already answered
+  --new-run                   start a new run even if an unfinished one of the same job exists
   --format <list>             md,json,html,csv (default md,json)
   --samples <n>               ask each (tool, persona, model) n times (default 1)
   --seed <n>                  seed of the first sample (then seed+1, …) where the provider takes one
@@ -91,11 +99,8 @@ resumed by running the same command again (or --resume <run-id>). Writes tools/<
 per tool, index.md|json sorted by panel ship %, and results.jsonl as reviews finish.
 
 Batch options:
-  --store <file>              SQLite store (default ./panelist.db), created on first use
   --since-last                skip tools already reviewed, unchanged, by the same personas and models
   --resume <run-id>           finish that run: only the reviews not yet stored
-  --new-run                   start a new run even if an interrupted one matches
-  --no-cache                  call the provider even for a request already answered
   --via <direct|batch-api>    batch-api: send the reviews through OpenAI's Batch API or
                               Anthropic's Message Batches (half price, results within 24 h);
                               repairs and unanswered requests go as ordinary calls
@@ -116,6 +121,18 @@ bias checks (positivity, verbosity, indistinct personas, position). Writes stats
   export: `Usage: panelist export --store <db> [--run <run-id>] --format jsonl|csv [--output <file>]
 
 Writes a run's reviews one per line (default: the newest run, to stdout).
+`,
+  runs: `Usage: panelist runs [--store <db>] [--tool <name>] [--limit <n>] [--json]
+
+Lists the runs of every command kept in the store (default ./panelist.db, or PANELIST_STORE),
+newest first: id, command, start, state, tools, models, reviews done and failed, cost.
+--tool keeps runs with a tool whose name contains the text; --json prints one object per line.
+`,
+  report: `Usage: panelist report [<run-id>] [--format md,json,html,csv] [--out <dir>] [--store <db>]
+
+Renders a stored run again from the store alone, with no calls (default: the newest run):
+report.<format> (and stats.json for a study) for a review or comparison; results.jsonl, the
+tool pages and the index for a batch.
 `,
   personas: `Usage: panelist personas [--personas-dir <dir>]
 

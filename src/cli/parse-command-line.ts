@@ -16,7 +16,6 @@ export interface CommandLine {
   replay?: string;
   /** Batch and export options, which are not run settings. */
   batch: {
-    store: string;
     sinceLast: boolean;
     resume?: string;
     newRun: boolean;
@@ -31,6 +30,12 @@ export interface CommandLine {
     output?: string;
     /** `export --format` as given (jsonl or csv). */
     format?: string;
+    /** `runs --limit`: how many runs to list. */
+    limit?: string;
+    /** `runs --tool`: only runs with a tool of this name. */
+    tool?: string;
+    /** `runs --json`: one JSON object per run. */
+    json: boolean;
   };
   /** Run settings given as flags, keyed by setting. */
   flags: Partial<Record<RunConfigKey, unknown>>;
@@ -43,6 +48,7 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   personasDir: "--personas-dir",
   concurrency: "--concurrency",
   out: "--out",
+  store: "--store",
   formats: "--format",
   baseUrl: "--base-url",
   temperature: "--temperature",
@@ -110,6 +116,9 @@ const OPTIONS = {
   "new-run": { type: "boolean" },
   "no-cache": { type: "boolean" },
   run: { type: "string" },
+  limit: { type: "string" },
+  tool: { type: "string" },
+  json: { type: "boolean" },
   output: { type: "string", short: "o" },
   "log-json": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -134,6 +143,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     personasDir: values["personas-dir"],
     concurrency: values.concurrency,
     out: values.out,
+    store: values.store,
     formats: values.format,
     baseUrl: values["base-url"],
     temperature: values.temperature,
@@ -167,7 +177,6 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     verbose: values.verbose ?? false,
     logJson: values["log-json"] ?? false,
     batch: {
-      store: values.store ?? "./panelist.db",
       sinceLast: values["since-last"] ?? false,
       ...(values.resume === undefined ? {} : { resume: values.resume }),
       newRun: values["new-run"] ?? false,
@@ -177,6 +186,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...(values.run === undefined ? {} : { run: values.run }),
       ...(values.output === undefined ? {} : { output: values.output }),
       ...(values.format === undefined ? {} : { format: values.format }),
+      ...(values.limit === undefined ? {} : { limit: values.limit }),
+      ...(values.tool === undefined ? {} : { tool: values.tool }),
+      json: values.json ?? false,
     },
     ...(values.replay === undefined ? {} : { replay: values.replay }),
     flags,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { STRUCTURED_SETTINGS } from "../pipeline/structured-modes.js";
-import { REPORT_FORMATS } from "../report/write-report-files.js";
+import { REPORT_FORMATS } from "../report/report-formats.js";
 
 const list = (item: z.ZodType<string>) =>
   z.preprocess(
@@ -21,6 +21,8 @@ export const runConfigSchema = z.object({
   personasDir: z.string().optional(),
   /** Calls in flight at once. Default 8. */
   concurrency: z.coerce.number().int("must be a whole number").min(1).max(512).default(8),
+  /** The SQLite store every command keeps its runs in. Default `./panelist.db`. */
+  store: z.string().min(1).default("./panelist.db"),
   /** Output folder. Default `./panelist-out`. */
   out: z.string().min(1).default("./panelist-out"),
   /** Report formats to write. Default md and json. */
@@ -95,6 +97,7 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   personasDir: "PANELIST_PERSONAS_DIR",
   concurrency: "PANELIST_CONCURRENCY",
   out: "PANELIST_OUT",
+  store: "PANELIST_STORE",
   formats: "PANELIST_FORMAT",
   baseUrl: "PANELIST_BASE_URL",
   temperature: "PANELIST_TEMPERATURE",

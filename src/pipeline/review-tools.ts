@@ -1,55 +1,32 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { RunConfig } from "../config/run-config.js";
-import { panelStats } from "../stats/panel-stats.js";
-import { renderStatsMarkdown, statsReviewsFromReport } from "../stats/render-stats.js";
 import { estimateTokens } from "../cost/budget.js";
 import { findPrice, maxCostOf } from "../cost/price-table.js";
 import { ConfigError } from "../errors/config-error.js";
-import type { ModelDownloadEvent } from "../providers/local-model-source.js";
+import { loadBatchInputs } from "../batch/load-batch-inputs.js";
+import { leadWindow, planJobs } from "../engine/plan-jobs.js";
+import { reportOutputs } from "../engine/report-outputs.js";
+import { runReviews, type RunReviewsOptions, type RunReviewsResult } from "../engine/run-reviews.js";
 import { providerLabel } from "../providers/provider.js";
 import { secretValues } from "../providers/redact-secrets.js";
-import { buildReport, withSummary } from "../report/build-report.js";
-import type { Manifest, Report, SkippedTool } from "../report/report-schema.js";
-import { writeReportFiles } from "../report/write-report-files.js";
-import type { Tool } from "../tools/tool.js";
-import type { CallEvent } from "./call-event.js";
-import { loadTools } from "./load-tools.js";
-import { buildJobContext, closeProviders, parseAssignments, personaHash, prepareRunParts, type RunParts } from "./run-parts.js";
-import { panelistVersion } from "../version.js";
-import { runEditorSummary } from "./run-summary.js";
-import { planJobs, runPanel, type PanelRunOptions } from "./run-panel.js";
-import type { RetryPolicy } from "./retry-policy.js";
+import type { Report, SkippedTool } from "../report/report-schema.js";
+import { ReviewStore } from "../store/review-store.js";
+import { closeProviders, prepareRunParts } from "./run-parts.js";
 
 /** What a review or comparison needs. */
-export interface ReviewToolsOptions {
-  /** Tool files (.md, .json, .jsonl). */
+export interface ReviewToolsOptions extends Omit<RunReviewsOptions, "command" | "outputs" | "inputs" | "store"> {
+  /** Tool files (.md, .json, .jsonl), folders or feeds. */
   toolFiles: readonly string[];
-  config: RunConfig;
-  /** Where API keys and base URLs are read from (the merged .env and environment). */
-  env: Readonly<Record<string, string | undefined>>;
   /** Head-to-head: requires two or more tools and adds the pick. */
   compare: boolean;
-  /** Called with each warning line (unknown keys, cut descriptions, skipped tools). */
-  onWarning?: (line: string) => void;
-  /** Called after every provider call attempt. */
-  onCall?: (event: CallEvent) => void;
-  /** Called as each review finishes. */
-  onOutcome?: PanelRunOptions["onOutcome"];
-  /** Aborts calls in flight. */
-  signal?: AbortSignal;
-  /** Backoff jitter source; tests fix it. */
-  random?: () => number;
-  /** Backoff timing; `maxRetries` comes from the config. Defaults: 0.5 s doubling to 30 s. */
-  retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
-  /** Progress of a `local:` model downloaded on first use. */
-  onModelDownload?: (event: ModelDownloadEvent) => void;
+  /** The store the run is kept in; opened at `config.store` (and closed) when not given. */
+  store?: ReviewStore;
 }
 
-/** The finished report and the files written. */
+/** The finished report and the files written, with the run they came from. */
 export interface ReviewToolsResult {
   report: Report;
   files: string[];
+  /** The run in the store: its id renders the report again (`panelist report <id>`). */
+  run: RunReviewsResult;
 }
 
 /** One planned call of a dry run. */
@@ -75,128 +52,56 @@ export interface ReviewPlan {
   skipped: SkippedTool[];
 }
 
-interface Prepared extends RunParts {
-  tools: Tool[];
-  skipped: SkippedTool[];
-}
-
 /**
- * Loads tools and personas, runs the panel and writes the reports: the library form of
- * `panelist review` and `panelist compare`. Bad configuration throws before any call is made; a
- * bad tool is left out and listed under `skipped` unless too few tools remain; failed reviews are
- * recorded in the report, not thrown.
+ * Loads tools and personas, runs the panel on the engine, keeping every review in the store as
+ * it comes, and writes the reports from the store: the library form of `panelist review` and
+ * `panelist compare`. Bad configuration or output paths throw before any call is made; a bad tool
+ * is left out and listed under `skipped` unless too few tools remain; failed reviews are recorded
+ * in the report, not thrown. Running the same review again asks only for what is missing.
  */
 export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewToolsResult> {
   if (options.config.via === "batch-api") {
     throw new ConfigError("--via", "batch-api is for panelist batch, whose store keeps the batch ids so a later run can collect the answers");
   }
-  const prepared = await prepare(options);
+  const store = options.store ?? ReviewStore.open(options.config.store);
   try {
-    return await reviewPrepared(options, prepared);
+    const outputs = reportOutputs(options.config, { secrets: secretValues(options.env), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    const { toolFiles, compare, store: _store, ...rest } = options;
+    const run = await runReviews({ ...rest, inputs: toolFiles, command: compare ? "compare" : "review", store, outputs });
+    return { report: outputs.report!, files: run.files, run };
   } finally {
-    // A loaded local model is freed however the run ends: finished, failed or aborted.
-    await closeProviders(prepared.providers);
+    if (!options.store) store.close();
   }
-}
-
-async function reviewPrepared(options: ReviewToolsOptions, prepared: Prepared): Promise<ReviewToolsResult> {
-  const { config } = options;
-  const context = buildJobContext(config, prepared, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.onCall ? { onCall: options.onCall } : {}),
-    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-  });
-  const panelOptions = {
-    tools: prepared.tools,
-    personas: prepared.personas,
-    panelFor: prepared.panelFor,
-    samples: config.samples,
-    spotlight: config.spotlight,
-    concurrency: config.concurrency,
-    ...context,
-    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
-  };
-  const results = await runPanel(panelOptions);
-  let report = buildReport({
-    results,
-    personas: prepared.personas,
-    models: prepared.providers.map(providerLabel),
-    compare: options.compare,
-    skipped: prepared.skipped,
-  });
-  report = { ...report, manifest: buildManifest(report, config, prepared) };
-  if (options.compare && config.swap) {
-    // The same panel with the tools in reverse order: a pick that changes depends on position.
-    const swapped = await runPanel({ ...panelOptions, tools: [...prepared.tools].reverse() });
-    const swappedPick = buildReport({ results: swapped, personas: prepared.personas, models: prepared.providers.map(providerLabel), compare: true }).pick;
-    const positionDependent = (swappedPick?.name ?? null) !== (report.pick?.name ?? null);
-    if (positionDependent) options.onWarning?.(`position-dependent pick: ${report.pick?.name ?? "none"} in the given order, ${swappedPick?.name ?? "none"} with the tools swapped`);
-    report = { ...report, swap: { pick: swappedPick?.name ?? null, positionDependent } };
-  }
-  // With no verdict at all there is nothing for a moderator to summarise.
-  const anyReview = report.tools.some((tool) => tool.reviews.length > 0);
-  if (summaryWanted(options) && anyReview) {
-    const outcome = await runEditorSummary(report, prepared.providers[0]!, prepared.templates, context);
-    if (!outcome.ok) options.onWarning?.(`editor summary: ${outcome.error}`);
-    report = withSummary(report, outcome.ok ? outcome.summary : undefined, outcome);
-  }
-  // A study (several models or samples) also gets its statistics: stats.json and a report.md section.
-  const study = prepared.providers.length > 1 || config.samples > 1;
-  const stats = study ? panelStats(statsReviewsFromReport(report), { positionDependent: report.swap?.positionDependent ?? false }) : undefined;
-  for (const warning of stats?.warnings ?? []) options.onWarning?.(`bias check (${warning.kind}): ${warning.message}`);
-  const secrets = secretValues(options.env);
-  const files = await writeReportFiles(report, config.out, config.formats, { secrets, ...(stats ? { markdownAppendix: renderStatsMarkdown(stats) } : {}) });
-  if (stats) {
-    const path = join(config.out, "stats.json");
-    await writeFile(path, `${JSON.stringify(stats, null, 2)}\n`, "utf8");
-    files.push(path);
-  }
-  return { report, files };
-}
-
-/** The run manifest: versions, models as answered, sampling, persona and prompt hashes. */
-function buildManifest(report: Report, config: RunConfig, parts: RunParts): Manifest {
-  const answered = new Map<string, Set<string>>();
-  for (const review of report.tools.flatMap((tool) => tool.reviews)) {
-    answered.set(review.model, (answered.get(review.model) ?? new Set()).add(review.responseModel));
-  }
-  const assign = parseAssignments(config.assign);
-  return {
-    panelistVersion: panelistVersion(),
-    models: parts.providers.map(providerLabel).map((model) => ({ model, responseModels: [...(answered.get(model) ?? [])].sort() })),
-    temperature: config.temperature ?? null,
-    seed: config.seed ?? null,
-    samples: config.samples,
-    spotlight: config.spotlight,
-    personas: parts.personas.map((persona) => ({ id: persona.id, name: persona.name, hash: personaHash(persona) })),
-    promptHashes: parts.templates.hashes,
-    assign: assign.size === 0 ? null : Object.fromEntries(assign),
-  };
-}
-
-/** The editor summary is on by default for a comparison and off for a plain review. */
-function summaryWanted(options: ReviewToolsOptions): boolean {
-  return options.config.summary ?? options.compare;
 }
 
 /** Plans the calls of a run and estimates tokens and cost, calling nothing (`--dry-run`). */
 export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPlan> {
-  const prepared = await prepare(options);
-  await closeProviders(prepared.providers);
-  const calls = planJobs({ ...prepared, samples: options.config.samples, spotlight: options.config.spotlight }).map((job): PlannedCall => {
+  const { config } = options;
+  const loaded = await loadBatchInputs(options.toolFiles, { maxDescriptionChars: config.maxDescriptionChars, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+  const needed = options.compare ? 2 : 1;
+  if (loaded.tools.length < needed) {
+    if (loaded.errors[0]) throw loaded.errors[0];
+    throw new ConfigError(options.compare ? "compare" : "review", options.compare ? `needs at least two tools, got ${loaded.tools.length}` : "give at least one tool file");
+  }
+  for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
+  const parts = await prepareRunParts(config, options.env);
+  await closeProviders(parts.providers);
+  const tools = loaded.tools.map((tool, index) => ({ toolId: index, tool }));
+  const planInput = { personas: parts.personas, panelFor: parts.panelFor, templates: parts.templates, spotlight: config.spotlight, samples: config.samples, window: leadWindow(config.concurrency, parts.providers) };
+  const jobs = [...planJobs({ ...planInput, tools }), ...(options.compare && config.swap ? planJobs({ ...planInput, tools: [...tools].reverse(), firstSample: config.samples }) : [])];
+  const calls = jobs.map((job): PlannedCall => {
     const model = providerLabel(job.provider);
     const inputTokens = estimateTokens(job.prompt.system + job.prompt.dossier + job.prompt.instructions);
-    const price = findPrice(model, prepared.prices);
-    const maxOutputTokens = options.config.maxOutputTokens;
+    const price = findPrice(model, parts.prices);
+    const maxOutputTokens = config.maxOutputTokens;
     return { tool: job.tool.name, persona: job.persona.id, model, inputTokens, maxOutputTokens, maxCostUsd: price ? maxCostOf(inputTokens, maxOutputTokens, price) : null };
   });
-  if (summaryWanted(options)) {
-    const model = providerLabel(prepared.providers[0]!);
-    const price = findPrice(model, prepared.prices);
+  if (config.summary ?? options.compare) {
+    const model = providerLabel(parts.providers[0]!);
+    const price = findPrice(model, parts.prices);
     // The moderator reads every verdict: roughly a quote and a few risks per review.
     const inputTokens = 300 + calls.length * 120;
-    const maxOutputTokens = Math.min(options.config.maxOutputTokens, 600);
+    const maxOutputTokens = Math.min(config.maxOutputTokens, 600);
     calls.push({ tool: "(all)", persona: "moderator", model, inputTokens, maxOutputTokens, maxCostUsd: price ? maxCostOf(inputTokens, maxOutputTokens, price) : null });
   }
   const costs = calls.map((call) => call.maxCostUsd);
@@ -205,23 +110,6 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
     inputTokens: calls.reduce((sum, call) => sum + call.inputTokens, 0),
     maxOutputTokens: calls.reduce((sum, call) => sum + call.maxOutputTokens, 0),
     maxCostUsd: costs.includes(null) ? null : (costs as number[]).reduce((sum, cost) => sum + cost, 0),
-    skipped: prepared.skipped,
+    skipped: loaded.skipped,
   };
-}
-
-/** Everything before the first call: all input and configuration checked. */
-async function prepare(options: ReviewToolsOptions): Promise<Prepared> {
-  const { config } = options;
-  const loaded = await loadTools(options.toolFiles, {
-    maxDescriptionChars: config.maxDescriptionChars,
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-  });
-  const needed = options.compare ? 2 : 1;
-  if (loaded.tools.length < needed) {
-    // Too few good tools to do what was asked: the first problem is the answer.
-    if (loaded.errors[0]) throw loaded.errors[0];
-    throw new ConfigError(options.compare ? "compare" : "review", options.compare ? `needs at least two tools, got ${loaded.tools.length}` : "give at least one tool file");
-  }
-  for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
-  return { tools: loaded.tools, skipped: loaded.skipped, ...(await prepareRunParts(config, options.env, options.onModelDownload ? { onModelDownload: options.onModelDownload } : {})) };
 }

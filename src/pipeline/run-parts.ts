@@ -118,10 +118,25 @@ export function personaHash(persona: Persona): string {
   return createHash("sha256").update(JSON.stringify([persona.id, persona.name, persona.lens, persona.brief])).digest("hex").slice(0, 16);
 }
 
+/**
+ * SHA-256 (hex, first 16 characters) of the prompt templates and the spotlight mode: what, besides
+ * the persona and the tool, decides a review prompt. `--since-last` compares it.
+ */
+export function promptSetHash(templateHashes: Readonly<Record<string, string>>, spotlight: string): string {
+  const entries = Object.entries(templateHashes).sort(([a], [b]) => a.localeCompare(b));
+  return createHash("sha256").update(JSON.stringify({ templates: entries, spotlight })).digest("hex").slice(0, 16);
+}
+
 /** What a run adds to its parts and config to make the context every review job shares. */
 export interface JobContextOptions {
   /** Aborts calls in flight. */
   signal?: AbortSignal;
+  /** Stops jobs waiting for budget (the first Ctrl-C). */
+  stopSignal?: AbortSignal;
+  /** The response store, unless --no-cache. */
+  cache?: JobContext["cache"];
+  /** Provider-batch results (`--via batch-api`). */
+  batchResults?: JobContext["batchResults"];
   random?: () => number;
   onCall?: (event: CallEvent) => void;
   retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
@@ -135,6 +150,7 @@ export function buildJobContext(config: RunConfig, parts: RunParts, options: Job
   // Every call in flight listens on the abort signal; with many in flight that is expected, not
   // the listener leak Node warns about at 10.
   if (options.signal) setMaxListeners(config.concurrency * 2 + 10, options.signal);
+  if (options.stopSignal) setMaxListeners(config.concurrency * 2 + 10, options.stopSignal);
   return {
     templates: parts.templates,
     schema: verdictJsonSchema(),
@@ -150,6 +166,9 @@ export function buildJobContext(config: RunConfig, parts: RunParts, options: Job
     budget: new Budget(config.maxCost),
     prices: parts.prices,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.batchResults ? { batchResults: options.batchResults } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.onCall ? { onCall: options.onCall } : {}),
   };

@@ -1,13 +1,19 @@
 import { meanShipConfidence, pickWinner, summarizePanel, tallyPersonaVotes } from "../panel/panel-math.js";
-import type { Persona } from "../personas/persona.js";
-import type { ToolResult } from "../pipeline/run-panel.js";
-import type { Report, SkippedTool, ToolReport, Usage } from "./report-schema.js";
+import type { Tool } from "../tools/tool.js";
+import { NOT_STARTED_KINDS, type Report, type Review, type ReviewFailure, type SkippedTool, type ToolReport, type Usage } from "./report-schema.js";
+
+/** The reviews and failures of one tool, in persona order then model order. */
+export interface ToolResult {
+  tool: Tool;
+  reviews: Review[];
+  failures: ReviewFailure[];
+}
 
 /** What a report is built from. */
 export interface BuildReportInput {
   /** Per-tool results of a panel run. */
   results: readonly ToolResult[];
-  personas: readonly Persona[];
+  personas: readonly { id: string; name: string }[];
   /** `provider:model` labels in the order given. */
   models: readonly string[];
   /** Whether this is a head-to-head comparison (adds the pick). */
@@ -45,7 +51,7 @@ export function buildReport(input: BuildReportInput): Report {
     ...(pick ? { pick } : {}),
     usage: withCachedShare({ ...sumUsage(calls.map((call) => call.usage)), calls: calls.reduce((sum, call) => sum + call.attempts, 0) }),
     costUsd: costs.includes(null) ? null : Math.round((costs as number[]).reduce((sum, cost) => sum + cost, 0) * 1_000_000) / 1_000_000,
-    notStarted: tools.reduce((sum, tool) => sum + tool.failures.filter((failure) => failure.kind === "budget").length, 0),
+    notStarted: tools.reduce((sum, tool) => sum + tool.failures.filter((failure) => NOT_STARTED_KINDS.includes(failure.kind)).length, 0),
     skipped: [...(input.skipped ?? [])],
   };
 }

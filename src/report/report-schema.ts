@@ -8,6 +8,12 @@ export const usageSchema = z.object({
   outputTokens: z.number().int().min(0),
 });
 
+/** Where a review's answer came from: a provider call, Panelist's response store, or a provider batch. */
+export const answerSourceSchema = z.enum(["call", "cache", "batch"]);
+
+/** Failure kinds that mean a review was never asked (the spending cap, or a run stopped early). */
+export const NOT_STARTED_KINDS: readonly string[] = ["budget", "stopped"];
+
 /** One persona's successful review of one tool with one model. */
 export const reviewSchema = z.object({
   persona: z.string(),
@@ -25,15 +31,17 @@ export const reviewSchema = z.object({
   responseModel: z.string(),
   /** The vendor's finish reason. */
   finishReason: z.string(),
-  /** HTTP calls it took, retries and repair re-asks included. */
-  attempts: z.number().int().min(1),
+  /** HTTP calls it took, retries and repair re-asks included (0 when every answer came from the store). */
+  attempts: z.number().int().min(0),
   /** USD at list price; null for a model with no known price. */
   costUsd: z.number().min(0).nullable(),
   /** What the parser had to repair in the answer (e.g. "code fence"); absent when it was clean. */
   repairs: z.array(z.string()).optional(),
   /** True when the verdict came from a re-ask after an unusable first answer. */
   reasked: z.literal(true).optional(),
-  /** True when every answer came from the response store: no call was made, costUsd is 0. */
+  /** Where the answer came from (absent in reports written before it was recorded). */
+  source: answerSourceSchema.optional(),
+  /** True when every answer came from the response store: no call was made, costUsd is 0 (kept beside `source` for older readers). */
   fromCache: z.literal(true).optional(),
   /** True when the first answer came through the provider's batch API (`--via batch-api`), billed at its discount. */
   viaBatch: z.literal(true).optional(),
@@ -49,7 +57,7 @@ export const failureSchema = z.object({
   model: z.string(),
   /** One line: what failed. */
   error: z.string(),
-  /** `http`, `connection`, `timeout`, `refusal`, `empty`, `parse`, `truncated`, `budget` (not started). */
+  /** `http`, `connection`, `timeout`, `refusal`, `empty`, `batch`, `local`, `parse`, `truncated`; `budget` and `stopped` were never started. */
   kind: z.string(),
   /** The model's answer when one arrived but could not be used. */
   rawText: z.string().optional(),
@@ -133,7 +141,7 @@ export const reportSchema = z.object({
   }),
   /** Total USD at list price, failed calls included; null when any model's price is unknown. */
   costUsd: z.number().min(0).nullable(),
-  /** Reviews not started because --max-cost would have been exceeded. */
+  /** Reviews not started: --max-cost would have been exceeded, or the run was stopped. */
   notStarted: z.number().int().min(0),
   /** Tools left out because their input was bad. */
   skipped: z.array(skippedToolSchema),
@@ -155,5 +163,7 @@ export type ReviewFailure = z.infer<typeof failureSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 /** A tool left out for bad input. */
 export type SkippedTool = z.infer<typeof skippedToolSchema>;
+/** Where an answer came from. */
+export type AnswerSource = z.infer<typeof answerSourceSchema>;
 /** Token counts in report.json. */
 export type Usage = z.infer<typeof usageSchema>;

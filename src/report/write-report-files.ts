@@ -1,16 +1,13 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { redactSecrets } from "../providers/redact-secrets.js";
+import type { ReportFormat } from "./report-formats.js";
 import type { Report } from "./report-schema.js";
 import { renderCsv } from "./render-csv.js";
 import { renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-markdown.js";
 
-/** The report formats Panelist writes. */
-export const REPORT_FORMATS = ["md", "json", "html", "csv"] as const;
-
-/** One report format. */
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat } from "./report-formats.js";
 
 const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
   md: renderMarkdown,
@@ -41,7 +38,7 @@ export interface WriteReportOptions {
  * (about 115 vs 55 µs per report on a 2-core machine), while blocking the event loop for well under
  * a millisecond.
  */
-export async function writeReportFiles(report: Report, directory: string, formats: readonly ReportFormat[], options: WriteReportOptions = {}): Promise<string[]> {
+export function writeReportFiles(report: Report, directory: string, formats: readonly ReportFormat[], options: WriteReportOptions = {}): string[] {
   const baseName = options.baseName ?? "report";
   mkdirSync(directory, { recursive: true });
   const paths: string[] = [];

@@ -130,4 +130,85 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, model, custom_id)
   );
   `,
+  // 3: one job identity for every command. A review's key gains its sample (batch --samples, the
+  // swapped pass of compare --swap), and each review records the persona and prompt hashes that
+  // made it, so --since-last notices a changed panel. Where an answer came from is one column.
+  // SQLite cannot change a UNIQUE constraint in place: the two tables are rebuilt.
+  `
+  CREATE TABLE reviews_v3 (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    persona TEXT NOT NULL,
+    model TEXT NOT NULL,
+    sample INTEGER NOT NULL DEFAULT 0,
+    verdict TEXT NOT NULL CHECK (verdict IN ('ship', 'skip')),
+    confidence REAL NOT NULL,
+    quote TEXT NOT NULL,
+    rationale TEXT NOT NULL,
+    strengths_json TEXT NOT NULL,
+    risks_json TEXT NOT NULL,
+    pricing_read TEXT,
+    input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL,
+    latency_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    response_model TEXT NOT NULL,
+    finish_reason TEXT NOT NULL,
+    repairs_json TEXT,
+    reasked INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT 'call' CHECK (source IN ('call', 'cache', 'batch')),
+    seed INTEGER,
+    persona_hash TEXT,
+    prompt_hash TEXT,
+    raw_text TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, tool_id, persona, model, sample)
+  );
+  INSERT INTO reviews_v3 (id, run_id, tool_id, persona, model, sample, verdict, confidence, quote, rationale, strengths_json, risks_json,
+    pricing_read, input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason,
+    repairs_json, reasked, source, persona_hash, raw_text, created_at)
+  SELECT r.id, r.run_id, r.tool_id, r.persona, r.model, 0, r.verdict, r.confidence, r.quote, r.rationale, r.strengths_json, r.risks_json,
+    r.pricing_read, r.input_tokens, r.cached_input_tokens, r.output_tokens, r.cost_usd, r.latency_ms, r.attempts, r.response_model, r.finish_reason,
+    r.repairs_json, r.reasked, CASE WHEN r.via_batch = 1 THEN 'batch' WHEN r.from_cache = 1 THEN 'cache' ELSE 'call' END,
+    (SELECT p.value ->> '$.hash' FROM runs, json_each(runs.personas_json) AS p WHERE runs.id = r.run_id AND p.value ->> '$.id' = r.persona),
+    r.raw_text, r.created_at
+  FROM reviews r;
+  DROP TABLE reviews;
+  ALTER TABLE reviews_v3 RENAME TO reviews;
+  CREATE INDEX reviews_by_tool ON reviews (tool_id);
+
+  CREATE TABLE failures_v3 (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    persona TEXT NOT NULL,
+    model TEXT NOT NULL,
+    sample INTEGER NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL,
+    error TEXT NOT NULL,
+    raw_text TEXT,
+    attempts INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, tool_id, persona, model, sample)
+  );
+  INSERT INTO failures_v3 (id, run_id, tool_id, persona, model, sample, kind, error, raw_text, attempts, input_tokens, cached_input_tokens,
+    output_tokens, cost_usd, created_at)
+  SELECT id, run_id, tool_id, persona, model, 0, kind, error, raw_text, attempts, input_tokens, cached_input_tokens, output_tokens, cost_usd, created_at
+  FROM failures;
+  DROP TABLE failures;
+  ALTER TABLE failures_v3 RENAME TO failures;
+
+  -- What a run planned (panel per persona, samples, swap), what it left out, and its editor summary:
+  -- enough to render its report from the store alone.
+  ALTER TABLE runs ADD COLUMN plan_json TEXT;
+  ALTER TABLE runs ADD COLUMN skipped_json TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE runs ADD COLUMN summary_json TEXT;
+  `,
 ];

@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
+import { mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { ConfigError } from "../errors/config-error.js";
 import type { GenerateSuccess } from "../providers/provider.js";
-import type { Review, ReviewFailure } from "../report/report-schema.js";
+import type { AnswerSource, Review, ReviewFailure, SkippedTool } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
 import { MIGRATIONS } from "./migrations.js";
+import { reviewKey } from "./review-key.js";
 import { ProviderBatchStore } from "./provider-batch-store.js";
 import { WriteQueue } from "./write-queue.js";
 
@@ -19,11 +23,72 @@ export interface RunRecord {
   command: string;
   config: unknown;
   models: string[];
-  /** Persona ids with a hash of each persona file. */
-  personas: { id: string; hash: string }[];
+  /** Persona ids with a hash of each persona file (and its name, for runs stored since schema 3). */
+  personas: { id: string; hash: string; name?: string }[];
   promptHashes: Record<string, string>;
   inputs: string[];
+  /** What the run planned; null for runs stored before schema 3. */
+  plan: RunPlan | null;
+  /** Tools left out for bad input. */
+  skipped: SkippedTool[];
+  /** The editor summary call, once made. */
+  summary: StoredSummary | null;
 }
+
+/** What a run asks for: enough to tell a missing review from one never planned. */
+export interface RunPlan {
+  /** The models each persona reviews with, by persona id, in panel order. */
+  panel: Record<string, string[]>;
+  /** Samples of each (tool, persona, model); sample numbers 0 … samples-1. */
+  samples: number;
+  /** compare --swap: a second pass with the tools reversed, as samples samples … 2·samples-1. */
+  swap: boolean;
+  /** A head-to-head comparison (its report has a pick). */
+  compare: boolean;
+  /** Hash of the prompt templates and spotlight mode that made the run's prompts. */
+  promptHash: string;
+}
+
+/** The moderator's editor summary of a run, or why there is none, with what the call cost. */
+export type StoredSummary =
+  | { ok: true; summary: string; usage: StoredUsage; attempts: number; costUsd: number | null }
+  | { ok: false; error: string; usage: StoredUsage; attempts: number; costUsd: number | null };
+
+/** Token counts as stored. */
+export interface StoredUsage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+}
+
+/** A run with its counts, for `panelist runs`. */
+export interface RunListing extends RunRecord {
+  tools: number;
+  reviews: number;
+  /** Failed reviews (not counting those never started). */
+  failures: number;
+  /** Reviews not started (--max-cost). */
+  notStarted: number;
+  /** USD of every call of the run; null when a model had no known price. */
+  costUsd: number | null;
+}
+
+/** How a review was made besides its content: the key's sample, the source, the hashes. */
+export interface ReviewDetails {
+  /** 0-based sample number (the swapped pass of compare --swap continues after the last sample). */
+  sample: number;
+  source: AnswerSource;
+  rawText?: string;
+  /** Hash of the persona file that spoke. */
+  personaHash?: string;
+  /** Hash of the prompt templates (and spotlight mode) of the request. */
+  promptHash?: string;
+}
+
+/** A stored review or failure with the tool and sample it belongs to. */
+export type StoredOutcome =
+  | { ok: true; toolId: number; sample: number; review: Review }
+  | { ok: false; toolId: number; sample: number; failure: ReviewFailure };
 
 /** A tool as registered for a run. */
 export interface StoredTool {
@@ -52,6 +117,10 @@ export interface ExportRow {
   strengths: string;
   risks: string;
   pricingRead: string | null;
+  /** 0-based sample number. */
+  sample: number;
+  /** Where the answer came from: `call`, `cache` or `batch`. */
+  source: AnswerSource;
   inputTokens: number;
   cachedInputTokens: number;
   outputTokens: number;
@@ -64,6 +133,8 @@ export interface ExportRow {
 
 /** A stored provider answer, served again for an identical request. */
 export type CachedResponse = Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel">;
+
+export { reviewKey } from "./review-key.js";
 
 /**
  * The SQLite store: runs, tools, reviews, failures and the response cache; provider batches are
@@ -99,16 +170,41 @@ export class ReviewStore {
     return prepared;
   }
 
-  /** Opens (creating if needed) the store at `path` and brings its schema up to date. */
-  static open(path: string): ReviewStore {
-    const db = new Database(path);
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
-    const store = new ReviewStore(db);
-    store.migrate();
-    return store;
+  /**
+   * Opens (creating it and its folder if needed) the store at `path` and brings its schema up to
+   * date. A path that cannot hold a store (a folder, a file that is not SQLite, a damaged
+   * database, one from a newer Panelist) is a ConfigError naming `--store` and the path.
+   */
+  static open(path: string, setting = "--store"): ReviewStore {
+    if (path !== ":memory:") {
+      const existing = statIfAny(path);
+      if (existing?.isDirectory()) throw new ConfigError(setting, `${path} is a folder, not a store file`);
+      if (!existing) {
+        try {
+          mkdirSync(dirname(path), { recursive: true });
+        } catch (error) {
+          throw new ConfigError(setting, `${path}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        }
+      }
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      db.pragma("busy_timeout = 5000");
+      const store = new ReviewStore(db);
+      store.migrate(path, setting);
+      // A damaged page anywhere shows here rather than halfway through a paid run.
+      const check = db.pragma("quick_check", { simple: true });
+      if (check !== "ok") throw new ConfigError(setting, `${path}: the database is damaged (${String(check).split("\n")[0]})`);
+      return store;
+    } catch (error) {
+      db?.close();
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError(setting, `${path}: ${storeProblem(error)}`);
+    }
   }
 
   /** The schema version: how many migrations have been applied. */
@@ -130,10 +226,10 @@ export class ReviewStore {
     return this.writes.committed();
   }
 
-  private migrate(): void {
+  private migrate(path: string, setting: string): void {
     const current = this.schemaVersion;
     if (current > MIGRATIONS.length) {
-      throw new Error(`store schema version ${current} is newer than this Panelist knows (${MIGRATIONS.length}); upgrade Panelist`);
+      throw new ConfigError(setting, `${path} was written by a newer Panelist (store schema ${current}; this one knows ${MIGRATIONS.length}): upgrade Panelist`);
     }
     for (let version = current; version < MIGRATIONS.length; version += 1) {
       this.db.transaction(() => {
@@ -144,15 +240,24 @@ export class ReviewStore {
   }
 
   /** Records a new run and returns its id (sortable by start time). */
-  createRun(run: Omit<RunRecord, "id" | "startedAt" | "finishedAt" | "status">): RunRecord {
+  createRun(input: Omit<RunRecord, "id" | "startedAt" | "finishedAt" | "status" | "summary" | "plan" | "skipped"> & Partial<Pick<RunRecord, "plan" | "skipped">>): RunRecord {
+    const run = { ...input, plan: input.plan ?? null, skipped: input.skipped ?? [] };
     const startedAt = new Date().toISOString();
     const id = `${startedAt.replace(/[-:T]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
     this.statement(
-        `INSERT INTO runs (id, started_at, status, signature, command, config_json, models_json, personas_json, prompt_hashes_json, inputs_json)
-         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, started_at, status, signature, command, config_json, models_json, personas_json, prompt_hashes_json, inputs_json, plan_json, skipped_json)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, startedAt, run.signature, run.command, JSON.stringify(run.config), JSON.stringify(run.models), JSON.stringify(run.personas), JSON.stringify(run.promptHashes), JSON.stringify(run.inputs));
-    return { ...run, id, startedAt, finishedAt: null, status: "running" };
+      .run(
+        id, startedAt, run.signature, run.command, JSON.stringify(run.config), JSON.stringify(run.models), JSON.stringify(run.personas),
+        JSON.stringify(run.promptHashes), JSON.stringify(run.inputs), run.plan ? JSON.stringify(run.plan) : null, JSON.stringify(run.skipped),
+      );
+    return { ...run, id, startedAt, finishedAt: null, status: "running", summary: null };
+  }
+
+  /** Records the editor summary call of a run (made or failed), replacing an earlier one. */
+  saveSummary(runId: string, summary: StoredSummary): void {
+    this.statement("UPDATE runs SET summary_json = ? WHERE id = ?").run(JSON.stringify(summary), runId);
   }
 
   getRun(id: string): RunRecord | undefined {
@@ -170,6 +275,36 @@ export class ReviewStore {
   /** All runs, newest first. */
   listRuns(): RunRecord[] {
     return (this.statement("SELECT * FROM runs ORDER BY started_at DESC, id DESC").all() as RunRow[]).map(toRunRecord);
+  }
+
+  /** Runs newest first with their counts and cost, at most `limit`; `tool` keeps runs with a tool of that name (case-insensitive part). */
+  listRunsWithCounts(options: { limit?: number; tool?: string } = {}): RunListing[] {
+    const rows = this.statement(
+        `SELECT r.*,
+           (SELECT COUNT(*) FROM run_tools rt WHERE rt.run_id = r.id) AS tool_count,
+           (SELECT COUNT(*) FROM reviews v WHERE v.run_id = r.id) AS review_count,
+           (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.kind NOT IN ('budget', 'stopped')) AS failure_count,
+           (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.kind IN ('budget', 'stopped')) AS not_started_count,
+           (SELECT COALESCE(SUM(cost_usd), 0) FROM reviews v WHERE v.run_id = r.id) + (SELECT COALESCE(SUM(cost_usd), 0) FROM failures f WHERE f.run_id = r.id) AS cost,
+           (SELECT COUNT(*) FROM reviews v WHERE v.run_id = r.id AND v.cost_usd IS NULL) + (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.cost_usd IS NULL AND f.attempts > 0) AS unpriced
+         FROM runs r
+         WHERE ? IS NULL OR EXISTS (SELECT 1 FROM run_tools rt JOIN tools t ON t.id = rt.tool_id WHERE rt.run_id = r.id AND instr(lower(t.name), lower(?)) > 0)
+         ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
+      )
+      .all(options.tool ?? null, options.tool ?? null, options.limit ?? -1) as (RunRow & { tool_count: number; review_count: number; failure_count: number; not_started_count: number; cost: number; unpriced: number })[];
+    return rows.map((row) => {
+      const record = toRunRecord(row);
+      const summaryCost = record.summary ? record.summary.costUsd : 0;
+      const unpriced = row.unpriced > 0 || (record.summary !== null && record.summary.costUsd === null && record.summary.attempts > 0);
+      return {
+        ...record,
+        tools: row.tool_count,
+        reviews: row.review_count,
+        failures: row.failure_count,
+        notStarted: row.not_started_count,
+        costUsd: unpriced ? null : Math.round((row.cost + (summaryCost ?? 0)) * 1_000_000) / 1_000_000,
+      };
+    });
   }
 
   setRunStatus(id: string, status: RunRecord["status"]): void {
@@ -201,71 +336,87 @@ export class ReviewStore {
     return rows.map((row) => ({ toolId: row.id, identity: row.identity, contentHash: row.content_hash, tool: JSON.parse(row.record_json) as Tool }));
   }
 
-  /** The reviews a run already has, keyed by {@link reviewKey}. */
-  storedReviews(runId: string): Map<string, Review> {
-    const rows = this.statement("SELECT * FROM reviews WHERE run_id = ?").all(runId) as ReviewRow[];
-    return new Map(rows.map((row) => [reviewKey(row.tool_id, row.persona, row.model), toReview(row)]));
+  /** The keys ({@link reviewKey}) of the reviews a run already has: what a resumed run leaves out. */
+  reviewedKeys(runId: string): Set<string> {
+    const rows = this.statement("SELECT tool_id, persona, model, sample FROM reviews WHERE run_id = ?").all(runId) as Pick<ReviewRow, "tool_id" | "persona" | "model" | "sample">[];
+    return new Set(rows.map((row) => reviewKey(row.tool_id, row.persona, row.model, row.sample)));
+  }
+
+  /** Every review and failure of a run (of one tool when `toolId` is given), in tool order. */
+  runOutcomes(runId: string, toolId?: number): StoredOutcome[] {
+    const filter = toolId === undefined ? "" : " AND x.tool_id = ?";
+    const args = toolId === undefined ? [runId] : [runId, toolId];
+    const reviews = this.statement(`SELECT x.* FROM reviews x JOIN run_tools rt ON rt.run_id = x.run_id AND rt.tool_id = x.tool_id WHERE x.run_id = ?${filter} ORDER BY rt.position, x.id`)
+      .all(...args) as ReviewRow[];
+    const failures = this.statement(`SELECT x.* FROM failures x JOIN run_tools rt ON rt.run_id = x.run_id AND rt.tool_id = x.tool_id WHERE x.run_id = ?${filter} ORDER BY rt.position, x.id`)
+      .all(...args) as FailureRow[];
+    return [
+      ...reviews.map((row): StoredOutcome => ({ ok: true, toolId: row.tool_id, sample: row.sample, review: toReview(row) })),
+      ...failures.map((row): StoredOutcome => ({ ok: false, toolId: row.tool_id, sample: row.sample, failure: toFailure(row) })),
+    ];
   }
 
   /**
    * Stores a review, replacing a failure of the same key from an earlier attempt (queued: see
    * {@link committed}).
    */
-  saveReview(runId: string, toolId: number, review: Review, details: { rawText?: string; fromCache: boolean }): void {
+  saveReview(runId: string, toolId: number, review: Review, details: ReviewDetails): void {
     const createdAt = new Date().toISOString();
     this.writes.add(() => this.writeReview(runId, toolId, review, details, createdAt));
   }
 
-  private writeReview(runId: string, toolId: number, review: Review, details: { rawText?: string; fromCache: boolean }, createdAt: string): void {
+  private writeReview(runId: string, toolId: number, review: Review, details: ReviewDetails, createdAt: string): void {
     const insert = this.statement(
-      `INSERT INTO reviews (run_id, tool_id, persona, model, verdict, confidence, quote, rationale, strengths_json, risks_json, pricing_read,
-         input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked, from_cache, via_batch, raw_text, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id, tool_id, persona, model) DO NOTHING`,
+      `INSERT INTO reviews (run_id, tool_id, persona, model, sample, verdict, confidence, quote, rationale, strengths_json, risks_json, pricing_read,
+         input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked,
+         source, seed, persona_hash, prompt_hash, raw_text, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, tool_id, persona, model, sample) DO NOTHING`,
     );
-    const clearFailure = this.statement("DELETE FROM failures WHERE run_id = ? AND tool_id = ? AND persona = ? AND model = ?");
+    const clearFailure = this.statement("DELETE FROM failures WHERE run_id = ? AND tool_id = ? AND persona = ? AND model = ? AND sample = ?");
     insert.run(
-        runId, toolId, review.persona, review.model, review.verdict, review.confidence, review.quote, review.rationale,
+        runId, toolId, review.persona, review.model, details.sample, review.verdict, review.confidence, review.quote, review.rationale,
         JSON.stringify(review.strengths), JSON.stringify(review.risks), review.pricingRead ?? null,
         review.usage.inputTokens, review.usage.cachedInputTokens, review.usage.outputTokens, review.costUsd, review.latencyMs, review.attempts,
         review.responseModel, review.finishReason, review.repairs ? JSON.stringify(review.repairs) : null, review.reasked ? 1 : 0,
-        details.fromCache ? 1 : 0, review.viaBatch ? 1 : 0, details.rawText ?? null, createdAt,
+        details.source, review.seed ?? null, details.personaHash ?? null, details.promptHash ?? null, details.rawText ?? null, createdAt,
     );
-    clearFailure.run(runId, toolId, review.persona, review.model);
+    clearFailure.run(runId, toolId, review.persona, review.model, details.sample);
   }
 
   /** Stores (or replaces) the failure of one review of a run (queued: see {@link committed}). */
-  saveFailure(runId: string, toolId: number, failure: ReviewFailure): void {
+  saveFailure(runId: string, toolId: number, failure: ReviewFailure, sample: number): void {
     const createdAt = new Date().toISOString();
-    this.writes.add(() => this.writeFailure(runId, toolId, failure, createdAt));
+    this.writes.add(() => this.writeFailure(runId, toolId, failure, sample, createdAt));
   }
 
-  private writeFailure(runId: string, toolId: number, failure: ReviewFailure, createdAt: string): void {
+  private writeFailure(runId: string, toolId: number, failure: ReviewFailure, sample: number, createdAt: string): void {
     this.statement(
-        `INSERT INTO failures (run_id, tool_id, persona, model, kind, error, raw_text, attempts, input_tokens, cached_input_tokens, output_tokens, cost_usd, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, tool_id, persona, model) DO UPDATE SET kind = excluded.kind, error = excluded.error, raw_text = excluded.raw_text,
+        `INSERT INTO failures (run_id, tool_id, persona, model, sample, kind, error, raw_text, attempts, input_tokens, cached_input_tokens, output_tokens, cost_usd, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, tool_id, persona, model, sample) DO UPDATE SET kind = excluded.kind, error = excluded.error, raw_text = excluded.raw_text,
            attempts = excluded.attempts, input_tokens = excluded.input_tokens, cached_input_tokens = excluded.cached_input_tokens,
            output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd, created_at = excluded.created_at`,
       )
       .run(
-        runId, toolId, failure.persona, failure.model, failure.kind, failure.error, failure.rawText ?? null, failure.attempts,
+        runId, toolId, failure.persona, failure.model, sample, failure.kind, failure.error, failure.rawText ?? null, failure.attempts,
         failure.usage.inputTokens, failure.usage.cachedInputTokens, failure.usage.outputTokens, failure.costUsd, createdAt,
       );
   }
 
   /**
    * Whether a tool with this identity and content was already reviewed, in any run, by every one of
-   * these personas with every one of these models (`--since-last`).
+   * these personas (the same persona files, by hash) with every one of these models, from the same
+   * prompts (`--since-last`). A changed persona or prompt template means the tool is reviewed again.
    */
-  reviewedBefore(identity: string, contentHash: string, personas: readonly string[], models: readonly string[]): boolean {
+  reviewedBefore(identity: string, contentHash: string, personas: readonly { id: string; hash: string }[], models: readonly string[], promptHash: string): boolean {
     if (personas.length === 0 || models.length === 0) return false;
     const row = this.statement(
         `SELECT COUNT(DISTINCT r.persona || char(0) || r.model) AS pairs FROM reviews r JOIN tools t ON t.id = r.tool_id
-         WHERE t.identity = ? AND t.content_hash = ?
-           AND r.persona IN (SELECT value FROM json_each(?)) AND r.model IN (SELECT value FROM json_each(?))`,
+         WHERE t.identity = ? AND t.content_hash = ? AND r.prompt_hash = ?
+           AND (r.persona || char(0) || r.persona_hash) IN (SELECT value FROM json_each(?)) AND r.model IN (SELECT value FROM json_each(?))`,
       )
-      .get(identity, contentHash, JSON.stringify(personas), JSON.stringify(models)) as { pairs: number };
+      .get(identity, contentHash, promptHash, JSON.stringify(personas.map((persona) => `${persona.id}\u0000${persona.hash}`)), JSON.stringify(models)) as { pairs: number };
     return row.pairs === personas.length * models.length;
   }
 
@@ -290,7 +441,7 @@ export class ReviewStore {
     const statement = this.statement(
       `SELECT r.*, t.identity, t.record_json FROM reviews r JOIN tools t ON t.id = r.tool_id
        JOIN run_tools rt ON rt.run_id = r.run_id AND rt.tool_id = r.tool_id
-       WHERE r.run_id = ? ORDER BY rt.position, r.persona, r.model`,
+       WHERE r.run_id = ? ORDER BY rt.position, r.persona, r.model, r.sample`,
     );
     for (const row of statement.iterate(runId) as Iterable<ReviewRow & { identity: string; record_json: string }>) {
       const tool = JSON.parse(row.record_json) as Tool;
@@ -312,13 +463,15 @@ export class ReviewStore {
         strengths: review.strengths.join("; "),
         risks: review.risks.join("; "),
         pricingRead: review.pricingRead ?? null,
+        sample: row.sample,
+        source: row.source,
         inputTokens: review.usage.inputTokens,
         cachedInputTokens: review.usage.cachedInputTokens,
         outputTokens: review.usage.outputTokens,
         costUsd: review.costUsd,
         latencyMs: review.latencyMs,
         attempts: review.attempts,
-        fromCache: row.from_cache === 1,
+        fromCache: row.source === "cache",
         createdAt: row.created_at,
       };
     }
@@ -327,14 +480,27 @@ export class ReviewStore {
   /** Counts, for tests and summaries. */
   counts(runId: string): { reviews: number; failures: number } {
     const reviews = (this.statement("SELECT COUNT(*) AS n FROM reviews WHERE run_id = ?").get(runId) as { n: number }).n;
-    const failures = (this.statement("SELECT COUNT(*) AS n FROM failures WHERE run_id = ?").get(runId) as { n: number }).n;
+    const failures = (this.statement("SELECT COUNT(*) AS n FROM failures WHERE run_id = ? AND kind NOT IN ('budget', 'stopped')").get(runId) as { n: number }).n;
     return { reviews, failures };
   }
 }
 
-/** The key of one review within a run. */
-export function reviewKey(toolId: number, persona: string, model: string): string {
-  return `${toolId}\u0000${persona}\u0000${model}`;
+
+function statIfAny(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line for why SQLite refused a store file. */
+function storeProblem(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === "SQLITE_NOTADB") return "not a Panelist store (the file is not a SQLite database)";
+  if (code === "SQLITE_CORRUPT") return "the database is damaged";
+  if (code === "SQLITE_CANTOPEN" || code === "EACCES" || code === "SQLITE_READONLY") return "cannot be opened for writing (check the path and its permissions)";
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
 interface RunRow {
@@ -349,6 +515,9 @@ interface RunRow {
   personas_json: string;
   prompt_hashes_json: string;
   inputs_json: string;
+  plan_json: string | null;
+  skipped_json: string;
+  summary_json: string | null;
 }
 
 interface ReviewRow {
@@ -356,6 +525,7 @@ interface ReviewRow {
   tool_id: number;
   persona: string;
   model: string;
+  sample: number;
   verdict: "ship" | "skip";
   confidence: number;
   quote: string;
@@ -373,9 +543,24 @@ interface ReviewRow {
   finish_reason: string;
   repairs_json: string | null;
   reasked: number;
-  from_cache: number;
-  via_batch: number;
+  source: AnswerSource;
+  seed: number | null;
   created_at: string;
+}
+
+interface FailureRow {
+  tool_id: number;
+  persona: string;
+  model: string;
+  sample: number;
+  kind: string;
+  error: string;
+  raw_text: string | null;
+  attempts: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  cost_usd: number | null;
 }
 
 interface ResponseRow {
@@ -398,6 +583,22 @@ function toRunRecord(row: RunRow): RunRecord {
     personas: JSON.parse(row.personas_json),
     promptHashes: JSON.parse(row.prompt_hashes_json),
     inputs: JSON.parse(row.inputs_json),
+    plan: row.plan_json ? JSON.parse(row.plan_json) : null,
+    skipped: JSON.parse(row.skipped_json ?? "[]"),
+    summary: row.summary_json ? JSON.parse(row.summary_json) : null,
+  };
+}
+
+function toFailure(row: FailureRow): ReviewFailure {
+  return {
+    persona: row.persona,
+    model: row.model,
+    kind: row.kind,
+    error: row.error,
+    ...(row.raw_text === null ? {} : { rawText: row.raw_text }),
+    attempts: row.attempts,
+    usage: { inputTokens: row.input_tokens, cachedInputTokens: row.cached_input_tokens, outputTokens: row.output_tokens },
+    costUsd: row.cost_usd,
   };
 }
 
@@ -420,6 +621,10 @@ function toReview(row: ReviewRow): Review {
     costUsd: row.cost_usd,
     ...(row.repairs_json ? { repairs: JSON.parse(row.repairs_json) } : {}),
     ...(row.reasked ? { reasked: true as const } : {}),
-    ...(row.via_batch ? { viaBatch: true as const } : {}),
+    source: row.source,
+    ...(row.source === "cache" ? { fromCache: true as const } : {}),
+    ...(row.source === "batch" ? { viaBatch: true as const } : {}),
+    sample: row.sample,
+    ...(row.seed === null ? {} : { seed: row.seed }),
   };
 }

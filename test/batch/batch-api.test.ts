@@ -49,7 +49,7 @@ function storeCost(storePath: string): { cost: number; viaBatch: number; reviews
   const store = ReviewStore.open(storePath);
   try {
     const [run] = store.listRuns();
-    const reviews = [...store.storedReviews(run!.id).values()];
+    const reviews = store.runOutcomes(run!.id).flatMap((outcome) => (outcome.ok ? [outcome.review] : []));
     return { cost: reviews.reduce((sum, review) => sum + (review.costUsd ?? 0), 0), viaBatch: reviews.filter((review) => review.viaBatch).length, reviews: reviews.length };
   } finally {
     store.close();

@@ -1,7 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { leadCallsFirst, leadWindow } from "../../src/batch/run-batch.js";
 import type { FakeHandler } from "../support/fake-llm-server.js";
 import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
@@ -10,30 +9,7 @@ import { identifyCall, scriptedVerdict } from "../support/scripted-panel.js";
 const personas = useBuiltInPersonas();
 const servers = useFakeLlmServers();
 
-/** Jobs of one tool: every persona with every model, as the batch generates them. */
-const jobsOf = (tool: string, personaIds: string[], models: string[]) => () =>
-  personaIds.flatMap((persona) => models.map((provider) => ({ tool, persona, provider })));
-const order = (jobs: Iterable<{ tool: string; persona: string; provider: string }>) => [...jobs].map((job) => `${job.tool}/${job.persona}/${job.provider}`);
-
 describe("lead calls first", () => {
-  test("each window of tools opens with one call per tool and model, then the rest tool by tool", () => {
-    const tools = ["A", "B", "C"].map((tool) => jobsOf(tool, ["dx", "skeptic"], ["m"]));
-    expect(order(leadCallsFirst(tools, 2))).toEqual(["A/dx/m", "B/dx/m", "A/skeptic/m", "B/skeptic/m", "C/dx/m", "C/skeptic/m"]);
-    // A window of one is the plain tool-by-tool order.
-    expect(order(leadCallsFirst(tools, 1))).toEqual(["A/dx/m", "A/skeptic/m", "B/dx/m", "B/skeptic/m", "C/dx/m", "C/skeptic/m"]);
-  });
-
-  test("a jury leads with one call per model (each model has its own cache); jobs already done are not asked for again", () => {
-    const tools = [jobsOf("A", ["dx", "skeptic"], ["m1", "m2"]), () => [{ tool: "B", persona: "skeptic", provider: "m1" }]];
-    expect(order(leadCallsFirst(tools, 8))).toEqual(["A/dx/m1", "A/dx/m2", "B/skeptic/m1", "A/skeptic/m1", "A/skeptic/m2"]);
-  });
-
-  test("the window is the concurrency, or one when a model runs one call at a time on this machine", () => {
-    expect(leadWindow(16, [{}, {}])).toBe(16);
-    expect(leadWindow(16, [{}, { maxConcurrency: 1 }])).toBe(1);
-    expect(leadWindow(0, [{}])).toBe(1);
-  });
-
   test("Anthropic at concurrency 8: each tool's dossier is written to the cache once and read by its other three personas", async () => {
     const dir = await temporaryDirectory();
     const input = join(dir, "tools.jsonl");

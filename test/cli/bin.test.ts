@@ -23,7 +23,7 @@ test("the built binary compares two tools in a child process and exits 0", async
   server = await startFakeLlmServer({ handler: (call) => (isModeratorCall(call) ? moderatorReply(call) : { kind: "json", value: DEFAULT_VERDICT }) });
   const out = await temporaryDirectory();
   const { stdout } = await run(process.execPath, [BIN, "compare", "fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md", "--model", "openai:gpt-4.1-mini", "--out", out], {
-    env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-bin-1", OPENAI_BASE_URL: server.openaiBaseUrl },
+    env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-bin-1", OPENAI_BASE_URL: server.openaiBaseUrl, PANELIST_STORE: join(out, "panelist.db") },
   });
   expect(stdout).toContain("Pick: ");
   const report = JSON.parse(await readFile(join(out, "report.json"), "utf8"));

@@ -42,7 +42,7 @@ describe("usage, configuration and input errors exit 2 with one line naming the 
 
   test.each([
     { argv: ["compare", CLAW, SMOL, "--model", "openai:m", "--bogus"], message: /^panelist: --bogus: unknown option/ },
-    { argv: ["compare", CLAW, "--model", "openai:m"], message: /^panelist: compare: needs at least two tools, got 1/ },
+    { argv: ["compare", CLAW, "--model", "openai:m"], message: /^panelist: compare: needs at least two different tools, got 1/ },
     { argv: ["review", "--model", "openai:m"], message: /^panelist: review: give at least one tool file/ },
     { argv: ["frobnicate"], message: /^panelist: command: unknown command "frobnicate"/ },
     { argv: ["review", CLAW, "--model", "gpt-4"], message: /^panelist: --model: "gpt-4" is not provider:model/ },

@@ -159,7 +159,7 @@ describe("a review through local: via the library", () => {
   test("compare two tools: schema-valid verdicts, the shared prompt reused, cost 0 under --max-cost", async () => {
     const out = await temporaryDirectory("panelist-local-out-");
     const { config, env } = resolveConfig({
-      flags: { models: [`local:${modelPath}`], personas: "skeptic", threads: "1", out, maxCost: "0.01" },
+      flags: { models: [`local:${modelPath}`], personas: "skeptic", threads: "1", out, store: join(out, "panelist.db"), maxCost: "0.01" },
       flagNames: FLAG_NAMES,
       dotenv: {},
       environment: {},

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, test } from "vitest";
@@ -37,6 +38,7 @@ describe("ReviewStore", () => {
     old.pragma("user_version = 1");
     old.prepare("INSERT INTO runs (id, started_at, status, signature, command, config_json, models_json, personas_json, prompt_hashes_json, inputs_json) VALUES ('r1', '2026-01-01', 'finished', 's', 'batch', '{}', '[]', '[]', '{}', '[]')").run();
     old.prepare("INSERT INTO tools (id, identity, content_hash, name, record_json, first_seen) VALUES (1, 'name:x', 'h', 'X', '{}', '2026-01-01')").run();
+    old.prepare("INSERT INTO run_tools (run_id, tool_id, position) VALUES ('r1', 1, 0)").run();
     old.prepare(
       `INSERT INTO reviews (run_id, tool_id, persona, model, verdict, confidence, quote, rationale, strengths_json, risks_json, input_tokens, cached_input_tokens, output_tokens, latency_ms, attempts, response_model, finish_reason, created_at)
        VALUES ('r1', 1, 'skeptic', 'openai:m', 'skip', 0.6, 'No.', 'r', '[]', '[]', 10, 0, 5, 100, 1, 'm', 'stop', '2026-01-01')`,
@@ -44,9 +46,10 @@ describe("ReviewStore", () => {
     old.close();
     const store = ReviewStore.open(path);
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
-    const [review] = [...store.storedReviews("r1").values()];
-    expect(review).toMatchObject({ persona: "skeptic", verdict: "skip", quote: "No." });
-    expect(review!.viaBatch).toBeUndefined();
+    const [outcome] = store.runOutcomes("r1");
+    expect(outcome).toMatchObject({ ok: true, toolId: 1, sample: 0, review: { persona: "skeptic", verdict: "skip", quote: "No.", source: "call" } });
+    expect(outcome!.ok && outcome!.review.viaBatch).toBeUndefined();
+    expect(store.reviewedKeys("r1")).toEqual(new Set([reviewKey(1, "skeptic", "openai:m", 0)]));
     expect(store.batches.batchesOf("r1")).toEqual([]);
     store.close();
   });
@@ -56,33 +59,63 @@ describe("ReviewStore", () => {
     const raw = new Database(path);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
-    expect(() => ReviewStore.open(path)).toThrow(/newer than this Panelist knows/);
+    expect(() => ReviewStore.open(path)).toThrow(new RegExp(`^--store: ${path} was written by a newer Panelist \\(store schema ${MIGRATIONS.length + 1}; this one knows ${MIGRATIONS.length}\\): upgrade Panelist$`));
   });
 
   test("reviews round-trip; a review replaces an earlier failure; duplicates are ignored", async () => {
     const store = ReviewStore.open(join(await temporaryDirectory(), "r.db"));
     const run = store.createRun(runMeta);
     const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
-    store.saveFailure(run.id, stored!.toolId, { persona: "skeptic", model: "openai:m", kind: "http", error: "HTTP 500", attempts: 5, usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, costUsd: 0 });
+    store.saveFailure(run.id, stored!.toolId, { persona: "skeptic", model: "openai:m", kind: "http", error: "HTTP 500", attempts: 5, usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, costUsd: 0 }, 0);
     expect(store.counts(run.id)).toEqual({ reviews: 0, failures: 1 });
-    store.saveReview(run.id, stored!.toolId, review, { rawText: "{...}", fromCache: false });
-    store.saveReview(run.id, stored!.toolId, { ...review, verdict: "ship" }, { fromCache: false });
-    expect(store.counts(run.id)).toEqual({ reviews: 1, failures: 0 });
-    expect(store.storedReviews(run.id).get(reviewKey(stored!.toolId, "skeptic", "openai:m"))).toEqual(review);
+    store.saveReview(run.id, stored!.toolId, review, { rawText: "{...}", sample: 0, source: "call" });
+    store.saveReview(run.id, stored!.toolId, { ...review, verdict: "ship" }, { sample: 0, source: "call" });
+    // Another sample of the same (tool, persona, model) is another review.
+    store.saveReview(run.id, stored!.toolId, { ...review, verdict: "ship" }, { sample: 1, source: "cache" });
+    expect(store.counts(run.id)).toEqual({ reviews: 2, failures: 0 });
+    const outcomes = store.runOutcomes(run.id);
+    expect(outcomes.map((outcome) => [outcome.sample, outcome.ok && outcome.review.verdict, outcome.ok && outcome.review.source])).toEqual([[0, "skip", "call"], [1, "ship", "cache"]]);
+    expect(outcomes[0]).toEqual({ ok: true, toolId: stored!.toolId, sample: 0, review: { ...review, source: "call", sample: 0 } });
+    expect(store.reviewedKeys(run.id)).toEqual(new Set([reviewKey(stored!.toolId, "skeptic", "openai:m", 0), reviewKey(stored!.toolId, "skeptic", "openai:m", 1)]));
     expect(store.runTools(run.id).map((entry) => entry.tool.name)).toEqual(["Claw Code"]);
     store.close();
   });
 
-  test("reviewedBefore needs the same identity, content, and every persona × model", async () => {
+  test("reviewedBefore needs the same identity, content, persona files, prompts, and every persona × model", async () => {
     const store = ReviewStore.open(join(await temporaryDirectory(), "s.db"));
     const run = store.createRun(runMeta);
     const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
-    store.saveReview(run.id, stored!.toolId, review, { fromCache: false });
-    expect(store.reviewedBefore("name:claw code", "c1", ["skeptic"], ["openai:m"])).toBe(true);
-    expect(store.reviewedBefore("name:claw code", "c2", ["skeptic"], ["openai:m"])).toBe(false);
-    expect(store.reviewedBefore("name:claw code", "c1", ["skeptic", "futurist"], ["openai:m"])).toBe(false);
-    expect(store.reviewedBefore("name:claw code", "c1", ["skeptic"], ["openai:m", "anthropic:x"])).toBe(false);
+    store.saveReview(run.id, stored!.toolId, review, { sample: 0, source: "call", personaHash: "h", promptHash: "p1" });
+    const skeptic = [{ id: "skeptic", hash: "h" }];
+    expect(store.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m"], "p1")).toBe(true);
+    expect(store.reviewedBefore("name:claw code", "c2", skeptic, ["openai:m"], "p1")).toBe(false);
+    expect(store.reviewedBefore("name:claw code", "c1", [...skeptic, { id: "futurist", hash: "f" }], ["openai:m"], "p1")).toBe(false);
+    expect(store.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m", "anthropic:x"], "p1")).toBe(false);
+    // An edited persona file or prompt template is a new panel.
+    expect(store.reviewedBefore("name:claw code", "c1", [{ id: "skeptic", hash: "h2" }], ["openai:m"], "p1")).toBe(false);
+    expect(store.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m"], "p2")).toBe(false);
     store.close();
+  });
+
+  test("a path that cannot hold a store is one line naming it; a missing folder is created", async () => {
+    const dir = await temporaryDirectory();
+    expect(() => ReviewStore.open(dir)).toThrow(`--store: ${dir} is a folder, not a store file`);
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "not a database at all, just some notes that are long enough to look like a header\n".repeat(20));
+    expect(() => ReviewStore.open(text)).toThrow(`--store: ${text}: not a Panelist store (the file is not a SQLite database)`);
+    const nested = join(dir, "a", "b", "p.db");
+    ReviewStore.open(nested).close();
+    expect(existsSync(nested)).toBe(true);
+    // Pages overwritten in the middle of the file: damaged, not "internal error".
+    const damaged = join(dir, "damaged.db");
+    const store = ReviewStore.open(damaged);
+    const run = store.createRun(runMeta);
+    store.registerTools(run.id, Array.from({ length: 400 }, (_, index) => ({ tool: { ...tool, description: "x".repeat(500) }, identity: `name:t${index}`, contentHash: `c${index}` })));
+    store.close();
+    const bytes = readFileSync(damaged);
+    bytes.fill(0x5a, 8192, 8192 + 4096 * 8);
+    writeFileSync(damaged, bytes);
+    expect(() => ReviewStore.open(damaged)).toThrow(new RegExp(`^--store: ${damaged}: the database is damaged`));
   });
 
   test("unfinished runs are found by signature; finished ones are not", async () => {

@@ -33,7 +33,7 @@ describe("grouped writes", () => {
     const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     for (const persona of ["skeptic", "futurist", "pragmatist"]) {
       store.putResponse(`hash-${persona}`, "openai:m", { text: "{}", usage: review(persona).usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
-      store.saveReview(run.id, stored!.toolId, review(persona), { fromCache: false });
+      store.saveReview(run.id, stored!.toolId, review(persona), { sample: 0, source: "call" });
     }
     // Queued, not yet committed: a kill -9 now would lose them, like calls in flight.
     expect(rowsOnDisk(path)).toEqual({ reviews: 0, responses: 0 });
@@ -48,7 +48,7 @@ describe("grouped writes", () => {
     const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     store.putResponse("h1", "openai:m", { text: "answer", usage: review("skeptic").usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
     expect(store.getResponse("h1")?.text).toBe("answer");
-    store.saveReview(run.id, stored!.toolId, review("skeptic"), { fromCache: false });
+    store.saveReview(run.id, stored!.toolId, review("skeptic"), { sample: 0, source: "call" });
     expect(store.counts(run.id)).toEqual({ reviews: 1, failures: 0 });
     store.close();
   });
@@ -58,8 +58,8 @@ describe("grouped writes", () => {
     const store = ReviewStore.open(path);
     const run = store.createRun(runMeta);
     const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
-    store.saveReview(run.id, stored!.toolId, review("skeptic"), { fromCache: false });
-    store.saveReview(run.id, stored!.toolId, review("futurist"), { fromCache: false });
+    store.saveReview(run.id, stored!.toolId, review("skeptic"), { sample: 0, source: "call" });
+    store.saveReview(run.id, stored!.toolId, review("futurist"), { sample: 0, source: "call" });
     store.close();
     expect(rowsOnDisk(path).reviews).toBe(2);
   });

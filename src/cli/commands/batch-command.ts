@@ -8,6 +8,7 @@ import { createDownloadDisplay } from "../download-progress.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { createProgressDisplay } from "../progress-display.js";
+import { storePath } from "../store-path.js";
 
 /**
  * `panelist batch <inputs>...`: unattended reviews into a store. The first Ctrl-C stops new calls
@@ -44,8 +45,9 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
     }
     stderr(`warning: ${line}\n`);
   };
+  const storeFile = storePath(commandLine, io);
+  const store = ReviewStore.open(storeFile);
   const progress = io.progressStream && !commandLine.logJson ? createProgressDisplay(io.progressStream) : undefined;
-  const store = ReviewStore.open(options.store);
   let summary: BatchSummary;
   try {
     summary = await runBatch({
@@ -70,7 +72,7 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
       onProgress: (update) => progress?.update(update),
       onRun: (run, resumed) => {
         runId = run.id;
-        stderr(`${resumed ? "Resuming" : "Starting"} run ${run.id} (store ${options.store})\n`);
+        stderr(`${resumed ? "Resuming" : "Starting"} run ${run.id} (store ${storeFile})\n`);
       },
     });
   } finally {
@@ -88,12 +90,12 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
     const requests = summary.pendingBatches.reduce((sum, batch) => sum + batch.requests, 0);
     stderr(
       `Waiting on ${summary.pendingBatches.length} provider batch(es) with ${requests} requests. Run the same command again to collect them ` +
-        `(or add --wait); 'panelist batch --status --store ${options.store}' shows their progress.\n`,
+        `(or add --wait); 'panelist batch --status --store ${storeFile}' shows their progress.\n`,
     );
     return EXIT.pending;
   }
   if (summary.interrupted) {
-    stderr(`Interrupted. Resume with: panelist batch --resume ${runId ?? summary.runId} --store ${options.store} --out ${config.out}\n`);
+    stderr(`Interrupted. Resume with: panelist batch --resume ${runId ?? summary.runId} --store ${storeFile} --out ${config.out}\n`);
     return EXIT.interrupted;
   }
   return summary.failed > 0 || summary.notStarted > 0 || summary.skippedBadInput.length > 0 ? EXIT.someFailed : EXIT.ok;
@@ -105,7 +107,7 @@ async function printBatchStatus(commandLine: CommandLine, io: CliIO): Promise<nu
   const { config, env } = resolveConfig({ flags: { ...commandLine.flags, models: commandLine.flags.models ?? "none:none" }, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
   const { stdout } = redactingPrinters(io, env);
   const { providerBatchStatus } = await import("../../batch/provider-batch-status.js");
-  const store = ReviewStore.open(commandLine.batch.store);
+  const store = ReviewStore.open(storePath(commandLine, io));
   try {
     const { runId, batches } = await providerBatchStatus(store, { ...(commandLine.batch.resume ? { runId: commandLine.batch.resume } : {}), config, env });
     stdout(`Run ${runId}: ${batches.length} provider batch(es)\n`);

@@ -5,10 +5,12 @@ import { EXPORT_FORMATS, exportRun, type ExportFormat } from "../../export/expor
 import { ReviewStore } from "../../store/review-store.js";
 import { EXIT, type CliIO } from "../cli-io.js";
 import type { CommandLine } from "../parse-command-line.js";
+import { storePath } from "../store-path.js";
 
 /** `panelist export --store db --run id --format jsonl|csv [--output file]`. */
 export async function runExportCommand(commandLine: CommandLine, io: CliIO): Promise<number> {
-  const { store: path, run: runOption, output } = commandLine.batch;
+  const { run: runOption, output } = commandLine.batch;
+  const path = storePath(commandLine, io);
   const format = (commandLine.batch.format ?? "jsonl") as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new ConfigError("--format", `export writes ${EXPORT_FORMATS.join(" or ")}, not "${format}"`);
   const store = ReviewStore.open(path);

@@ -5,11 +5,12 @@ import { InputError } from "../../errors/input-error.js";
 import { zodIssueText } from "../../errors/zod-issue-text.js";
 import type { CallEvent } from "../../pipeline/call-event.js";
 import type { ReviewPlan } from "../../pipeline/review-tools.js";
-import type { Report } from "../../report/report-schema.js";
+import { NOT_STARTED_KINDS, type Report } from "../../report/report-schema.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
 import { createDownloadDisplay } from "../download-progress.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
+import { storePath } from "../store-path.js";
 
 /** `panelist review` and `panelist compare`. */
 export async function runReviewCommand(commandLine: CommandLine, io: CliIO, compare: boolean): Promise<number> {
@@ -26,11 +27,17 @@ export async function runReviewCommand(commandLine: CommandLine, io: CliIO, comp
   const { stdout, stderr } = redactingPrinters(io, env);
   // Loaded on demand so that --help and usage errors do not pay for the SDKs.
   const { reviewTools, planReviews } = await import("../../pipeline/review-tools.js");
+  const stop = new AbortController();
+  const abort = new AbortController();
   const options = {
     toolFiles: commandLine.positionals,
     config,
     env,
     compare,
+    noCache: commandLine.batch.noCache,
+    newRun: commandLine.batch.newRun,
+    stopSignal: stop.signal,
+    abortSignal: abort.signal,
     onWarning: (line: string) => stderr(`warning: ${line}\n`),
     onCall: (event: CallEvent) => {
       if (commandLine.logJson) stderr(`${formatCallEventJson(event)}\n`);
@@ -42,12 +49,34 @@ export async function runReviewCommand(commandLine: CommandLine, io: CliIO, comp
     stdout(formatPlan(await planReviews(options)));
     return EXIT.ok;
   }
-  const { report, files } = await reviewTools(options);
+  const { ReviewStore } = await import("../../store/review-store.js");
+  const storeFile = storePath(commandLine, io);
+  const store = ReviewStore.open(storeFile);
+  // The first Ctrl-C stops new calls and keeps what came back; a second aborts the calls in flight.
+  const unsubscribe = io.onInterrupt?.(() => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      stderr("\nStopping: no new calls start; waiting for the calls in flight (Ctrl-C again to abort them)…\n");
+    } else abort.abort();
+  });
+  let result;
+  try {
+    result = await reviewTools({ ...options, store });
+  } finally {
+    unsubscribe?.();
+    store.close();
+  }
+  const { report, files, run } = result;
   stdout(summarize(report));
   stdout(`Wrote ${files.join(", ")}\n`);
+  stdout(`Run ${run.run.id} (store ${storeFile}${run.resumed ? ", resumed" : ""}): 'panelist report ${run.run.id}' renders it again\n`);
+  if (run.interrupted) {
+    stderr(`Interrupted. Run the same command again to finish it: only the missing reviews are asked for.\n`);
+    return EXIT.interrupted;
+  }
   const failures = report.tools.flatMap((tool) =>
     tool.failures
-      .filter((failure) => failure.kind !== "budget")
+      .filter((failure) => !NOT_STARTED_KINDS.includes(failure.kind))
       // The error already starts with provider:model when it came from the provider; say it once.
       .map((failure) => `${tool.name} / ${failure.persona} / ${failure.model}: ${failure.error.replace(`${failure.model}: `, "")}`),
   );
@@ -107,7 +136,7 @@ async function replay(commandLine: CommandLine, io: CliIO): Promise<number> {
     ...(commandLine.flags.formats === undefined ? {} : { formats: commandLine.flags.formats }),
   });
   if (!settings.success) throw new ConfigError(settings.error.issues[0]!.path[0] === "out" ? "--out" : "--format", zodIssueText(settings.error.issues[0]!));
-  const files = await writeReportFiles(parsed.data, settings.data.out, settings.data.formats);
+  const files = writeReportFiles(parsed.data, settings.data.out, settings.data.formats);
   io.stdout(`Replayed ${file} (${parsed.data.tools.reduce((sum, tool) => sum + tool.reviews.length, 0)} recorded reviews, no calls). Wrote ${files.join(", ")}\n`);
   return EXIT.ok;
 }

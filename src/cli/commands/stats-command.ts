@@ -8,6 +8,7 @@ import { renderStatsMarkdown, statsReviewsFromReport } from "../../stats/render-
 import { ReviewStore } from "../../store/review-store.js";
 import { EXIT, type CliIO } from "../cli-io.js";
 import type { CommandLine } from "../parse-command-line.js";
+import { storePath } from "../store-path.js";
 
 /**
  * `panelist stats <report.json>` or `panelist stats --store db [--run id]`: ship rates, agreement
@@ -32,16 +33,17 @@ export async function runStatsCommand(commandLine: CommandLine, io: CliIO): Prom
     positionDependent = parsed.data.swap?.positionDependent ?? false;
     outDir = typeof commandLine.flags.out === "string" ? commandLine.flags.out : dirname(file);
   } else {
-    const store = ReviewStore.open(commandLine.batch.store);
+    const path = storePath(commandLine, io);
+    const store = ReviewStore.open(path);
     try {
       const runId = commandLine.batch.run ?? store.listRuns()[0]?.id;
-      if (!runId || !store.getRun(runId)) throw new ConfigError("--run", runId ? `no run "${runId}" in ${commandLine.batch.store}` : `no runs in ${commandLine.batch.store}`);
+      if (!runId || !store.getRun(runId)) throw new ConfigError("--run", runId ? `no run "${runId}" in ${path}` : `no runs in ${path}`);
       reviews = [...store.exportRows(runId)].map((row) => ({
         tool: row.identity,
         descriptionChars: row.descriptionChars,
         persona: row.persona,
         model: row.model,
-        sample: 0,
+        sample: row.sample,
         verdict: row.verdict as "ship" | "skip",
         confidence: row.confidence,
       }));

@@ -1,11 +1,5 @@
 import { createHash } from "node:crypto";
-import { providerLabel, type GenerateRequest, type GenerateSuccess, type Provider } from "../providers/provider.js";
-
-/** Where answers are kept between runs (the store implements it). */
-export interface ResponseCache {
-  getResponse(requestHash: string): Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel"> | undefined;
-  putResponse(requestHash: string, model: string, response: Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel">): void;
-}
+import { providerLabel, type GenerateRequest, type Provider } from "../providers/provider.js";
 
 /**
  * The hash of everything that decides a provider's answer: provider and model, parameters, the
@@ -43,32 +37,4 @@ function schemaDigest(schema: GenerateRequest["schema"]): string {
     schemaDigests.set(schema, digest);
   }
   return digest;
-}
-
-/**
- * Wraps a provider so that a request identical to one already answered is served from the cache
- * with no call, and every new answer is kept. Only successful answers are kept: a failure is
- * worth trying again.
- */
-export function withResponseCache(provider: Provider, cache: ResponseCache): Provider {
-  return {
-    id: provider.id,
-    model: provider.model,
-    ...(provider.close ? { close: () => provider.close!() } : {}),
-    async generate(request) {
-      const hash = requestHash(provider, request);
-      const cached = cache.getResponse(hash);
-      if (cached) return { ok: true, ...cached, latencyMs: 0, fromCache: true };
-      const result = await provider.generate(request);
-      if (result.ok) {
-        cache.putResponse(hash, providerLabel(provider), {
-          text: result.text,
-          usage: result.usage,
-          finishReason: result.finishReason,
-          responseModel: result.responseModel,
-        });
-      }
-      return result;
-    },
-  };
 }
