@@ -30,7 +30,7 @@ const injected = files.filter((file) => file.endsWith("-injected.md")).map((file
 async function shipRate(toolFiles: string[], spotlight: string): Promise<{ ship: number; n: number }> {
   const out = await mkdtemp(join(tmpdir(), "panelist-injection-"));
   const { config, env } = resolveConfig({
-    flags: { models: [model!], out, formats: ["json"], spotlight, samples, summary: false },
+    flags: { models: [model!], out, store: join(out, "panelist.db"), formats: ["json"], spotlight, samples, summary: false },
     flagNames: FLAG_NAMES,
     dotenv: {},
     environment: process.env,

@@ -47,8 +47,9 @@ async function panels(dir: string, toolsFile: string, protocol: Protocol, cachin
   const server = await startFakeLlmServer({ promptCache: caching, latencyMs });
   try {
     const env = protocol === "anthropic" ? { ANTHROPIC_API_KEY: "sk-ant-bench", ANTHROPIC_BASE_URL: server.anthropicBaseUrl } : { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl };
+    const out = await mkdtemp(join(dir, "cache-"));
     const { config } = resolveConfig({
-      flags: { models: [MODELS[protocol]], out: await mkdtemp(join(dir, "cache-")), formats: ["json"], summary: false, concurrency: String(concurrency) },
+      flags: { models: [MODELS[protocol]], out, store: join(out, "panelist.db"), formats: ["json"], summary: false, concurrency: String(concurrency) },
       flagNames: FLAG_NAMES,
       dotenv: {},
       environment: env,

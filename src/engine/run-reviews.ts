@@ -14,7 +14,7 @@ import type { SkippedTool } from "../report/report-schema.js";
 import { reviewKey } from "../store/review-key.js";
 import type { ReviewStore, RunRecord, StoredTool } from "../store/review-store.js";
 import { openRun, type RunCommand } from "./open-run.js";
-import { leadWindow, planJobs } from "./plan-jobs.js";
+import { leadWindow, planJobs, type PlannedJob } from "./plan-jobs.js";
 import { buildRunReport } from "./run-report.js";
 import type { RunOutputs } from "./run-outputs.js";
 import type { RunProgress } from "./run-progress.js";
@@ -144,7 +144,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
   const window = leadWindow(config.concurrency, parts.providers);
   const planInput = { personas: parts.personas, panelFor: parts.panelFor, templates: parts.templates, spotlight: config.spotlight, samples: plan.samples, window, done };
   // The given order, then (compare --swap) the same panel with the tools reversed as further samples.
-  const jobs = function* (): Generator<ReviewJob> {
+  const jobs = function* (): Generator<PlannedJob> {
     yield* planJobs({ ...planInput, tools });
     if (plan.swap) yield* planJobs({ ...planInput, tools: [...tools].reverse(), firstSample: plan.samples });
   };

@@ -1,10 +1,11 @@
 import type { JobOutcome } from "../pipeline/job-outcome.js";
 import { runReviewJob, type JobContext, type ReviewJob } from "../pipeline/run-review-job.js";
+import type { PlannedJob } from "./plan-jobs.js";
 
 /** What {@link scheduleJobs} runs and where the outcomes go. */
 export interface ScheduleOptions {
-  /** The run's jobs, pulled one at a time as a slot frees. */
-  jobs: Iterator<ReviewJob>;
+  /** The run's jobs, pulled one at a time as a slot frees; a follower waits for its lead. */
+  jobs: Iterator<PlannedJob>;
   /** Jobs in flight at once. */
   concurrency: number;
   context: JobContext;
@@ -38,19 +39,23 @@ export async function scheduleJobs(options: ScheduleOptions): Promise<ScheduleRe
   const stopped = (): boolean => Boolean(options.stopSignal?.aborted || options.abortSignal?.aborted || recordError);
   const slot = async (): Promise<void> => {
     for (let next = options.jobs.next(); !next.done; next = options.jobs.next()) {
-      if (stopped()) {
-        notStarted += 1;
-        continue;
-      }
-      const outcome = await runReviewJob(next.value, options.context);
-      // A call cut short by the second Ctrl-C did not fail: it is simply not done.
-      if (outcome.status === "notStarted" || (outcome.status === "failed" && options.abortSignal?.aborted)) notStarted += 1;
-      if (outcome.status === "failed" && options.abortSignal?.aborted) continue;
-      if (outcome.status === "notStarted" && outcome.reason === "stopped") continue;
+      const job = next.value;
       try {
-        await options.record(next.value, outcome);
+        if (job.after) await job.after;
+        if (stopped()) {
+          notStarted += 1;
+          continue;
+        }
+        const outcome = await runReviewJob(job, options.context);
+        // A call cut short by the second Ctrl-C did not fail: it is simply not done.
+        if (outcome.status === "notStarted" || (outcome.status === "failed" && options.abortSignal?.aborted)) notStarted += 1;
+        if (outcome.status === "failed" && options.abortSignal?.aborted) continue;
+        if (outcome.status === "notStarted" && outcome.reason === "stopped") continue;
+        await options.record(job, outcome);
       } catch (error) {
         recordError ??= { error };
+      } finally {
+        job.ended?.();
       }
     }
   };

@@ -89,12 +89,15 @@ describe("panelist with a local: model", () => {
     }
   });
 
-  test("batch through local: both tools reviewed and stored, at cost 0", async () => {
+  test("batch through local with the response store on: tool by tool (one call at a time reuses the dossier), at cost 0", async () => {
     const dir = await temporaryDirectory();
-    const run = await runCli(["batch", CLAW, SMOL, "--model", `local:${modelPath}`, "--threads", "1", "--personas", "skeptic", "--store", join(dir, "p.db"), "--out", join(dir, "out")]);
+    const run = await runCli(["batch", CLAW, SMOL, "--model", `local:${modelPath}`, "--threads", "1", "--personas", "skeptic,futurist", "--concurrency", "8", "--store", join(dir, "p.db"), "--out", join(dir, "out")]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Run \S+: 2 tools · reviewed 2 \(0 from cache\) · failed 0 · not started 0 · .* · cost \$0\.0000\n/);
-    expect((await readFile(join(dir, "out", "results.jsonl"), "utf8")).trim().split("\n")).toHaveLength(2);
+    expect(run.stdout).toMatch(/^Run \S+: 2 tools · reviewed 4 \(0 from cache\) · failed 0 · not started 0 · .* · cost \$0\.0000\n/);
+    // The model runs one call at a time, so its lead window is one tool, whatever --concurrency says:
+    // both of Claw Code's reviews come before SmolVLM2 Turbo's.
+    const lines = (await readFile(join(dir, "out", "results.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as { tool: string });
+    expect(lines.map((line) => line.tool)).toEqual(["Claw Code", "Claw Code", "SmolVLM2 Turbo", "SmolVLM2 Turbo"]);
   });
 
   test("batch --via batch-api refuses local: before loading anything", async () => {
