@@ -6,6 +6,7 @@ import { requestHash } from "../pipeline/with-response-cache.js";
 import { buildReviewPrompt } from "../prompts/build-review-prompt.js";
 import type { BatchApi, BatchItem, BatchLimits } from "../providers/batch-api.js";
 import { createBatchApi } from "../providers/create-batch-api.js";
+import { resolveCredentials } from "../providers/credentials.js";
 import { providerLabel } from "../providers/provider.js";
 import type { Review } from "../report/report-schema.js";
 import { reviewKey, type ReviewStore, type StoredTool } from "../store/review-store.js";
@@ -20,7 +21,7 @@ export function createBatchApis(parts: RunParts, config: RunConfig, env: Readonl
     parts.providers.map((provider) =>
       createBatchApi(
         { provider: provider.id, model: provider.model },
-        { env, timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(limits ? { limits } : {}) },
+        { credentials: resolveCredentials(env), timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(limits ? { limits } : {}) },
       ),
     ),
   );

@@ -100,7 +100,7 @@ describe("panelist with a local: model", () => {
   test("batch --via batch-api refuses local: before loading anything", async () => {
     const run = await runCli(["batch", CLAW, "--model", "local:/no/such/model.gguf", "--via", "batch-api", "--store", join(await temporaryDirectory(), "p.db")]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^panelist: --via: batch-api works with openai: and anthropic: models, not local:\/no\/such\/model\.gguf \(a local model runs on this machine; run the batch directly\)\n$/);
+    expect(run.stderr).toMatch(/^panelist: --via: batch-api works with anthropic: and openai: models, not local:\/no\/such\/model\.gguf \(a local model runs on this machine; run the batch directly\)\n$/);
   });
 
   test("--dry-run plans local calls at cost 0 and loads nothing (the file need not exist yet)", async () => {
