@@ -95,6 +95,21 @@ export const VENDORS: readonly Vendor[] = [
     baseUrlPicksDefault: true,
   },
   {
+    // Gemini through its OpenAI-compatible endpoint (Chat Completions, response_format json_schema).
+    // Its batch API there is not OpenAI's, so no batchApi yet. The default is the stable Flash model:
+    // newer Flash models are previews, whose ids change.
+    id: "gemini",
+    displayName: "Google Gemini",
+    protocol: "openai-compatible",
+    baseURL: "https://generativelanguage.googleapis.com/v1beta/openai/",
+    apiKeyVariable: "GEMINI_API_KEY",
+    baseUrlVariable: "GEMINI_BASE_URL",
+    keyOptional: false,
+    maxTokensParameter: "max_tokens",
+    structuredModes: STRUCTURED_LADDERS["openai-compatible"],
+    defaultModel: "gemini-2.5-flash",
+  },
+  {
     id: "ollama",
     displayName: "Ollama",
     protocol: "openai-compatible",

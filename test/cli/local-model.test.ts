@@ -51,7 +51,7 @@ describe("panelist with a local: model", () => {
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set; pass --model to choose).`);
+    expect(lines[0]).toBe(`Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL or GEMINI_API_KEY is set; pass --model to choose).`);
     expect(lines[1]).toMatch(new RegExp(`^panelist: --model: local:${DEFAULT_LOCAL_MODEL.replaceAll(".", "\\.")} is not in ${modelsDir} and cannot be downloaded`));
     expect(lines[1]).toMatch(/set ANTHROPIC_API_KEY; set OPENAI_API_KEY, or OPENAI_BASE_URL for an OpenAI-compatible server .*; or give a local GGUF file with --model local:<file\.gguf>$/);
     expect(run.stderr).not.toMatch(/\bat \S+:\d+/);

@@ -29,6 +29,7 @@ describe("the vendor registry drives everything that knows about vendors", () =>
   test.each([
     ["anthropic", "anthropic", "https://api.anthropic.com", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", false, undefined],
     ["openai", "openai-compatible", "https://api.openai.com/v1", "OPENAI_API_KEY", "OPENAI_BASE_URL", false, "max_completion_tokens"],
+    ["gemini", "openai-compatible", "https://generativelanguage.googleapis.com/v1beta/openai/", "GEMINI_API_KEY", "GEMINI_BASE_URL", false, "max_tokens"],
     ["ollama", "openai-compatible", "http://localhost:11434/v1", undefined, "OLLAMA_BASE_URL", true, "max_tokens"],
     ["vllm", "openai-compatible", undefined, "VLLM_API_KEY", "VLLM_BASE_URL", true, "max_tokens"],
     ["openrouter", "openai-compatible", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", false, "max_tokens"],
@@ -47,7 +48,7 @@ describe("the vendor registry drives everything that knows about vendors", () =>
 
   test("KNOWN_PROVIDERS is the registry's ids, in its order, and an unknown one lists them", async () => {
     expect(KNOWN_PROVIDERS).toEqual(VENDORS.map((vendor) => vendor.id));
-    expect(KNOWN_PROVIDERS).toEqual(["anthropic", "openai", "ollama", "vllm", "openrouter", "groq", "together", "deepseek", "local"]);
+    expect(KNOWN_PROVIDERS).toEqual(["anthropic", "openai", "gemini", "ollama", "vllm", "openrouter", "groq", "together", "deepseek", "local"]);
     await expect(createProvider({ provider: "acme", model: "m" }, { ...SETTINGS, credentials: resolveCredentials({}) })).rejects.toThrow(
       `--model: unknown provider "acme"; known: ${KNOWN_PROVIDERS.join(", ")}`,
     );
@@ -56,6 +57,7 @@ describe("the vendor registry drives everything that knows about vendors", () =>
   test.each([
     ["anthropic", ["tool", "prompt"]],
     ["openai", ["json_schema", "json_object", "prompt"]],
+    ["gemini", ["json_schema", "json_object", "prompt"]],
     ["ollama", ["json_schema", "json_object", "prompt"]],
     ["local", ["json_schema", "json_object", "prompt"]],
     ["some-other-server", ["json_schema", "json_object", "prompt"]],
@@ -84,9 +86,12 @@ describe("the vendor registry drives everything that knows about vendors", () =>
   test.each([
     ["ANTHROPIC_API_KEY wins over the others", { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k" }, "anthropic:claude-sonnet-5", "Using anthropic:claude-sonnet-5 (ANTHROPIC_API_KEY is set; pass --model to choose)."],
     ["OPENAI_API_KEY", { OPENAI_API_KEY: "k" }, "openai:gpt-4.1-mini", "Using openai:gpt-4.1-mini (OPENAI_API_KEY is set; pass --model to choose)."],
+    ["OPENAI_API_KEY wins over GEMINI_API_KEY", { GEMINI_API_KEY: "k", OPENAI_API_KEY: "k" }, "openai:gpt-4.1-mini", "Using openai:gpt-4.1-mini (OPENAI_API_KEY is set; pass --model to choose)."],
+    ["GEMINI_API_KEY alone", { GEMINI_API_KEY: "k" }, "gemini:gemini-2.5-flash", "Using gemini:gemini-2.5-flash (GEMINI_API_KEY is set; pass --model to choose)."],
+    ["GEMINI_BASE_URL alone is not a key", { GEMINI_BASE_URL: "http://127.0.0.1:1/" }, `local:${DEFAULT_LOCAL_MODEL}`, `Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL or GEMINI_API_KEY is set; pass --model to choose).`],
     ["OPENAI_BASE_URL alone", { OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "openai:gpt-4.1-mini", "Using openai:gpt-4.1-mini (OPENAI_BASE_URL is set; pass --model to choose)."],
-    ["a key of a vendor without a default model", { GROQ_API_KEY: "k" }, `local:${DEFAULT_LOCAL_MODEL}`, `Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set; pass --model to choose).`],
-    ["blank keys", { ANTHROPIC_API_KEY: "  ", OPENAI_API_KEY: "" }, `local:${DEFAULT_LOCAL_MODEL}`, `Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set; pass --model to choose).`],
+    ["a key of a vendor without a default model", { GROQ_API_KEY: "k" }, `local:${DEFAULT_LOCAL_MODEL}`, `Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL or GEMINI_API_KEY is set; pass --model to choose).`],
+    ["blank keys", { ANTHROPIC_API_KEY: "  ", OPENAI_API_KEY: "" }, `local:${DEFAULT_LOCAL_MODEL}`, `Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL or GEMINI_API_KEY is set; pass --model to choose).`],
   ])("default model, %s", (_name, environment, model, note) => {
     const resolved = resolveConfig({ ...base, environment });
     expect(resolved.config.models).toEqual([model]);
