@@ -43,7 +43,19 @@ export { createAnthropicProvider, type AnthropicProviderOptions } from "./provid
 export { createProvider, type ProviderSettings } from "./providers/create-provider.js";
 export { parseModelSpec, type ModelSpec } from "./providers/model-spec.js";
 export { createOpenAIProvider, type OpenAIProviderOptions } from "./providers/openai-provider.js";
-export { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset } from "./providers/presets.js";
+export {
+  VENDORS,
+  findVendor,
+  KNOWN_PROVIDERS,
+  STRUCTURED_LADDERS,
+  OPENAI_COMPATIBLE_PRESETS,
+  type Vendor,
+  type VendorProtocol,
+  type BatchApiKind,
+  type OpenAICompatiblePreset,
+} from "./providers/vendors.js";
+export { resolveCredentials, credentialSecrets, type Credentials, type VendorCredentials } from "./providers/credentials.js";
+export { chooseDefaultModel, type DefaultModelChoice } from "./providers/default-model.js";
 export type {
   FinishReason,
   GenerateRequest,

@@ -5,6 +5,7 @@ import type { RunParts } from "../pipeline/run-parts.js";
 import { requestHash } from "../pipeline/request-hash.js";
 import type { BatchApi, BatchItem, BatchLimits } from "../providers/batch-api.js";
 import { createBatchApi } from "../providers/create-batch-api.js";
+import { resolveCredentials } from "../providers/credentials.js";
 import { providerLabel } from "../providers/provider.js";
 import type { ReviewStore } from "../store/review-store.js";
 import { settleProviderBatches, type ProviderBatchOutcome } from "./provider-batches.js";
@@ -18,7 +19,7 @@ export function createBatchApis(parts: RunParts, config: RunConfig, env: Readonl
     parts.providers.map((provider) =>
       createBatchApi(
         { provider: provider.id, model: provider.model },
-        { env, timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(limits ? { limits } : {}) },
+        { credentials: resolveCredentials(env), timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(limits ? { limits } : {}) },
       ),
     ),
   );

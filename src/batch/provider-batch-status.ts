@@ -3,6 +3,7 @@ import { ConfigError } from "../errors/config-error.js";
 import { ProviderError } from "../errors/provider-error.js";
 import type { BatchState } from "../providers/batch-api.js";
 import { createBatchApi } from "../providers/create-batch-api.js";
+import { resolveCredentials } from "../providers/credentials.js";
 import { parseModelSpec } from "../providers/model-spec.js";
 import type { ProviderBatchRecord } from "../store/provider-batch-store.js";
 import type { ReviewStore } from "../store/review-store.js";
@@ -36,7 +37,7 @@ export async function providerBatchStatus(
     }
     try {
       const api = await createBatchApi(parseModelSpec(record.model), {
-        env: options.env,
+        credentials: resolveCredentials(options.env),
         timeoutMs: options.config.timeoutSeconds * 1000,
         ...(options.config.baseUrl ? { baseUrl: options.config.baseUrl } : {}),
       });

@@ -1,3 +1,6 @@
+import { DEFAULT_MODEL_VENDORS, FALLBACK_MODEL, variablesPickingDefault } from "../providers/default-model.js";
+import { VENDORS } from "../providers/vendors.js";
+
 /** Help shown by `panelist --help`. */
 export const MAIN_HELP = `panelist — put software tools in front of a panel of LLM reviewer personas
 
@@ -25,12 +28,44 @@ input error, nothing called; 3 internal error; 4 batch --via batch-api: provider
 still running (run the same command again to collect them); 130 interrupted (batch: resumable).
 `;
 
+/** Help lines are wrapped to this many characters. */
+const WIDTH = 94;
+/** Where option descriptions start. */
+const DESCRIPTION_COLUMN = 30;
+
+/**
+ * Words of `text` in lines of at most {@link WIDTH} characters, for text that starts at column
+ * `indent`: lines after the first are indented by as many spaces.
+ */
+function wrap(text: string, indent: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && indent + line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${" ".repeat(indent)}`);
+}
+
+// The provider lists come from the vendor registry, so a new vendor shows up here by itself.
+const MODEL_OPTION = wrap(
+  `model(s) to review with; repeat or comma-separate for several (${VENDORS.map((vendor) => `${vendor.id}:`).join(", ")}). Default: ${DEFAULT_MODEL_VENDORS.map(
+    (vendor) => `${vendor.id}:${vendor.defaultModel} when ${variablesPickingDefault(vendor).join(" or ")} is set, else`,
+  ).join(" ")} ${FALLBACK_MODEL} on this machine (downloaded once, 1.1 GB)`,
+  DESCRIPTION_COLUMN,
+);
+const KEYS_PARAGRAPH = wrap(
+  `Keys come from the environment or a .env file in the current folder: ${VENDORS.flatMap((vendor) => (vendor.apiKeyVariable ? [vendor.apiKeyVariable] : [])).join(", ")}; base URLs from ${VENDORS.flatMap((vendor) => (vendor.baseUrlVariable ? [vendor.baseUrlVariable] : [])).join(", ")}.`,
+  0,
+);
+
 const RUN_OPTIONS = `Options:
-  --model <provider:model>    model(s) to review with; repeat or comma-separate for several
-                              (openai:, anthropic:, ollama:, vllm:, openrouter:, groq:,
-                              together:, deepseek:, local:). Default: from the API keys that
-                              are set, else local:qwen2.5-1.5b-instruct on this machine
-                              (downloaded once, 1.1 GB)
+  --model <provider:model>    ${MODEL_OPTION}
   --out <dir>                 output folder (default ./panelist-out)
   --store <file>              SQLite store every run is kept in (default ./panelist.db,
                               or PANELIST_STORE); a re-run asks only for what is missing
@@ -69,9 +104,7 @@ const RUN_OPTIONS = `Options:
   --log-json                  one JSON line per call on stderr (for scheduled jobs)
   -h, --help                  show this help
 
-Keys come from the environment or a .env file in the current folder: OPENAI_API_KEY,
-ANTHROPIC_API_KEY, OPENROUTER_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, DEEPSEEK_API_KEY;
-base URLs from OPENAI_BASE_URL, ANTHROPIC_BASE_URL, VLLM_BASE_URL, OLLAMA_BASE_URL.
+${KEYS_PARAGRAPH}
 local: takes a .gguf file, hf:<user>/<repo>/<file>.gguf, an https:// URL or a known name
 (qwen2.5-1.5b-instruct); it needs the optional node-llama-cpp package. PANELIST_MODELS_DIR,
 PANELIST_THREADS, HF_ENDPOINT (a mirror) and HF_TOKEN (gated models) apply to it.

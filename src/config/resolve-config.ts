@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { ConfigError } from "../errors/config-error.js";
 import { zodIssueText } from "../errors/zod-issue-text.js";
-import { DEFAULT_LOCAL_MODEL } from "../providers/local-models.js";
+import { resolveCredentials, type Credentials } from "../providers/credentials.js";
+import { chooseDefaultModel } from "../providers/default-model.js";
 import { CONFIG_ENV_VARIABLES, runConfigSchema, type RunConfig, type RunConfigKey } from "./run-config.js";
 
 /** The raw sources of a run's configuration. */
@@ -21,6 +22,8 @@ export interface ResolvedConfig {
   config: RunConfig;
   /** `.env` overlaid by the environment. */
   env: Record<string, string | undefined>;
+  /** The providers' keys and base URLs, read from {@link env} (see resolveCredentials). */
+  credentials: Credentials;
   /** Set when the model was chosen for the user: one line saying which and why. */
   modelNote?: string;
 }
@@ -45,9 +48,10 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     raw[key] = value;
     origin[key] = sources.flagNames[key] ?? `--${key}`;
   }
+  const credentials = resolveCredentials(env);
   let modelNote: string | undefined;
   if (raw.models === undefined) {
-    const chosen = defaultModel(env);
+    const chosen = chooseDefaultModel(credentials);
     raw.models = chosen.model;
     modelNote = chosen.note;
   }
@@ -64,26 +68,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     const setting = (key && origin[key]) ?? (key ? (sources.flagNames[key] ?? `--${key}`) : "configuration");
     throw new ConfigError(setting, zodIssueText(issue));
   }
-  return { config: result.data, env, ...(modelNote ? { modelNote } : {}) };
-}
-
-/**
- * Picks a model from the keys that are present, so a configured user need not pass --model; with
- * none, the built-in local model, so that a first run works with nothing configured.
- */
-function defaultModel(env: Record<string, string | undefined>): { model: string; note: string } {
-  if (env.ANTHROPIC_API_KEY) {
-    return { model: "anthropic:claude-sonnet-5", note: "Using anthropic:claude-sonnet-5 (ANTHROPIC_API_KEY is set; pass --model to choose)." };
-  }
-  if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) {
-    const why = env.OPENAI_API_KEY ? "OPENAI_API_KEY" : "OPENAI_BASE_URL";
-    return { model: "openai:gpt-4.1-mini", note: `Using openai:gpt-4.1-mini (${why} is set; pass --model to choose).` };
-  }
-  const model = `local:${DEFAULT_LOCAL_MODEL}`;
-  return {
-    model,
-    note: `Using ${model}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set; pass --model to choose).`,
-  };
+  return { config: result.data, env, credentials, ...(modelNote ? { modelNote } : {}) };
 }
 
 /** The per-call timeout when a `local:` model is in the run and none is given: 10 minutes. */

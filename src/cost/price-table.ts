@@ -25,7 +25,8 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
 /**
  * List prices of common models (USD per million tokens), as published by the vendors. Dated
  * model ids (`gpt-4.1-mini-2025-04-14`, `claude-sonnet-4-5-20250929`) match by prefix. Anthropic
- * bills 5-minute cache writes at 1.25× input and reads at 0.1×; OpenAI writes cost nothing extra.
+ * bills 5-minute cache writes at 1.25× input and reads at 0.1×; OpenAI's and Gemini's implicit
+ * cache writes cost nothing extra.
  */
 export const DEFAULT_PRICES: PriceTable = {
   "openai:gpt-5": { input: 1.25, cachedInput: 0.125, output: 10 },
@@ -47,6 +48,16 @@ export const DEFAULT_PRICES: PriceTable = {
   "anthropic:claude-sonnet-4": { input: 3, cachedInput: 0.3, output: 15, cacheWrite: 3.75 },
   "anthropic:claude-haiku-4-5": { input: 1, cachedInput: 0.1, output: 5, cacheWrite: 1.25 },
   "anthropic:claude-3-5-haiku": { input: 0.8, cachedInput: 0.08, output: 4, cacheWrite: 1 },
+  // Gemini API list prices, standard tier, prompts up to 200k tokens (Pro bills more above), text
+  // input; cached input is the context-caching read price. From ai.google.dev/gemini-api/docs/pricing
+  // as quoted by third-party price trackers 2026-03 to 2026-07 (the page itself was not reachable
+  // here). "gemini-3-flash" and "gemini-3-pro" price the -preview ids by prefix.
+  "gemini:gemini-2.5-flash": { input: 0.3, cachedInput: 0.03, output: 2.5 },
+  "gemini:gemini-2.5-flash-lite": { input: 0.1, cachedInput: 0.01, output: 0.4 },
+  "gemini:gemini-2.5-pro": { input: 1.25, cachedInput: 0.125, output: 10 },
+  "gemini:gemini-3-flash": { input: 0.5, cachedInput: 0.05, output: 3 },
+  "gemini:gemini-3-pro": { input: 2, cachedInput: 0.2, output: 12 },
+  "gemini:gemini-3.1-pro": { input: 2, cachedInput: 0.2, output: 12 },
   // A model run on this machine bills nothing, so --max-cost works with it.
   "local:": { input: 0, cachedInput: 0, output: 0 },
 };

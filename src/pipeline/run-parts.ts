@@ -9,6 +9,7 @@ import { BUILT_IN_PERSONAS_DIR, loadPersonas } from "../personas/load-personas.j
 import type { Persona } from "../personas/persona.js";
 import { loadPromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
 import { createProvider } from "../providers/create-provider.js";
+import { resolveCredentials } from "../providers/credentials.js";
 import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { parseModelSpec } from "../providers/model-spec.js";
 import { providerLabel, type Provider } from "../providers/provider.js";
@@ -70,7 +71,7 @@ async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, en
     const label = `${parsed.provider}:${parsed.model}`;
     let provider = byLabel.get(label);
     if (!provider) {
-      provider = await createProvider(parsed, { env, timeoutMs: config.timeoutSeconds * 1000, local, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
+      provider = await createProvider(parsed, { credentials: resolveCredentials(env), timeoutMs: config.timeoutSeconds * 1000, local, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
       byLabel.set(label, provider);
     }
     return provider;

@@ -1,17 +1,12 @@
 import type { ProviderError } from "../errors/provider-error.js";
 import { providerLabel, type Provider, type StructuredMode } from "../providers/provider.js";
+import { structuredModesOf } from "../providers/vendors.js";
 
 /** `auto` tries the strongest mode an endpoint supports and falls back; a fixed mode never changes. */
 export type StructuredSetting = "auto" | StructuredMode;
 
 /** The structured-output setting's values, for flags and config. */
 export const STRUCTURED_SETTINGS = ["auto", "json_schema", "json_object", "tool", "prompt"] as const;
-
-/** Strongest first. Anthropic has no JSON mode: a forced tool call or plain instructions. */
-const LADDERS: Record<"anthropic" | "openai-compatible", readonly StructuredMode[]> = {
-  anthropic: ["tool", "prompt"],
-  "openai-compatible": ["json_schema", "json_object", "prompt"],
-};
 
 /**
  * Whether a failed call is a server rejecting the structured-output mode (a 400 or 422 naming
@@ -60,6 +55,7 @@ export class StructuredModes {
   }
 }
 
+/** The provider's vendor's ladder, strongest first (see STRUCTURED_LADDERS). */
 function ladderOf(provider: Provider): readonly StructuredMode[] {
-  return LADDERS[provider.id === "anthropic" ? "anthropic" : "openai-compatible"];
+  return structuredModesOf(provider.id);
 }

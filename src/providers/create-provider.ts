@@ -1,14 +1,16 @@
 import { ConfigError } from "../errors/config-error.js";
 import { ProviderError } from "../errors/provider-error.js";
+import type { Credentials } from "./credentials.js";
 import type { ModelSpec } from "./model-spec.js";
-import { ANTHROPIC_DEFAULTS, KNOWN_PROVIDERS, OPENAI_COMPATIBLE_PRESETS } from "./presets.js";
 import type { ModelDownloadEvent } from "./local-model-source.js";
 import type { Provider } from "./provider.js";
+import { missingKey, vendorEndpoint } from "./vendor-endpoint.js";
+import { findVendor, KNOWN_PROVIDERS } from "./vendors.js";
 
 /** What a provider needs from the run's configuration. */
 export interface ProviderSettings {
-  /** Environment-style values (API keys, base URLs), already merged from .env and the environment. */
-  env: Readonly<Record<string, string | undefined>>;
+  /** API keys, base URLs and Hugging Face settings, resolved once from .env and the environment (see resolveCredentials). */
+  credentials: Credentials;
   /** `--base-url`: overrides the base URL of every provider in the run. */
   baseUrl?: string;
   /** Per-call timeout in milliseconds. */
@@ -33,45 +35,31 @@ export interface LocalSettings {
 const NO_KEY_PLACEHOLDER = "no-key";
 
 /**
- * Builds the provider for a model spec, or throws a ConfigError naming what is missing. Each SDK is
- * loaded only when a model needs it: a run on one provider does not pay for the other's SDK.
+ * Builds the provider for a model spec from its vendor's definition, or throws a ConfigError
+ * naming what is missing. Each SDK is loaded only when a model needs it: a run on one provider
+ * does not pay for the other's SDK.
  */
 export async function createProvider(spec: ModelSpec, settings: ProviderSettings): Promise<Provider> {
-  const value = (name: string | undefined): string | undefined => {
-    const found = name === undefined ? undefined : settings.env[name]?.trim();
-    return found === "" ? undefined : found;
-  };
-  if (spec.provider === "local") return createLocal(spec.model, settings.local ?? {}, value);
-  if (spec.provider === "anthropic") {
-    const apiKey = value(ANTHROPIC_DEFAULTS.apiKeyVariable);
-    const baseURL = settings.baseUrl ?? value(ANTHROPIC_DEFAULTS.baseUrlVariable) ?? ANTHROPIC_DEFAULTS.baseURL;
-    if (!apiKey) throw new ConfigError(ANTHROPIC_DEFAULTS.apiKeyVariable, `is not set; anthropic:${spec.model} needs it (environment or .env)`);
+  const vendor = findVendor(spec.provider);
+  if (!vendor) throw new ConfigError("--model", `unknown provider "${spec.provider}"; known: ${KNOWN_PROVIDERS.join(", ")}`);
+  if (vendor.protocol === "local") return createLocal(spec.model, settings.local ?? {}, settings.credentials.huggingFace);
+  const endpoint = vendorEndpoint(vendor, spec, settings);
+  if (vendor.protocol === "anthropic") {
+    if (!endpoint.apiKey) throw missingKey(vendor, `${spec.provider}:${spec.model}`);
     const { createAnthropicProvider } = await import("./anthropic-provider.js");
-    return createAnthropicProvider({ model: spec.model, apiKey, baseURL, timeoutMs: settings.timeoutMs });
+    return createAnthropicProvider({ model: spec.model, apiKey: endpoint.apiKey, baseURL: endpoint.baseURL, timeoutMs: settings.timeoutMs });
   }
-  const preset = OPENAI_COMPATIBLE_PRESETS[spec.provider];
-  if (!preset) {
-    throw new ConfigError("--model", `unknown provider "${spec.provider}"; known: ${KNOWN_PROVIDERS.join(", ")}`);
-  }
-  const baseURL = settings.baseUrl ?? value(preset.baseUrlVariable) ?? preset.baseURL;
-  if (!baseURL) {
-    throw new ConfigError("--base-url", `${spec.provider}:${spec.model} needs a server address: pass --base-url or set ${preset.baseUrlVariable}`);
-  }
-  const apiKey = value(preset.apiKeyVariable);
   // A custom base URL usually means a self-hosted OpenAI-compatible server, which takes no key.
-  const keyOptional = preset.keyOptional || baseURL !== preset.baseURL;
-  if (!apiKey && !keyOptional) {
-    throw new ConfigError(preset.apiKeyVariable ?? "--model", `is not set; ${spec.provider}:${spec.model} needs it (environment or .env)`);
-  }
+  if (!endpoint.apiKey && !vendor.keyOptional && endpoint.atVendor) throw missingKey(vendor, `${spec.provider}:${spec.model}`);
   const { createOpenAIProvider } = await import("./openai-provider.js");
   return createOpenAIProvider({
     id: spec.provider,
     model: spec.model,
-    apiKey: apiKey ?? NO_KEY_PLACEHOLDER,
-    baseURL,
+    apiKey: endpoint.apiKey ?? NO_KEY_PLACEHOLDER,
+    baseURL: endpoint.baseURL,
     timeoutMs: settings.timeoutMs,
     // OpenAI's own API wants max_completion_tokens; servers that mimic it mostly know only max_tokens.
-    maxTokensParameter: baseURL === preset.baseURL ? preset.maxTokensParameter : "max_tokens",
+    maxTokensParameter: endpoint.atVendor ? vendor.maxTokensParameter : "max_tokens",
   });
 }
 
@@ -80,7 +68,7 @@ export async function createProvider(spec: ModelSpec, settings: ProviderSettings
  * once, so that a missing package, an unreachable download or a bad file stops the run before
  * any call, and every call of the run shares the loaded model.
  */
-async function createLocal(model: string, local: LocalSettings, value: (name: string) => string | undefined): Promise<Provider> {
+async function createLocal(model: string, local: LocalSettings, huggingFace: Credentials["huggingFace"]): Promise<Provider> {
   if (local.load === false) {
     return {
       id: "local",
@@ -95,12 +83,10 @@ async function createLocal(model: string, local: LocalSettings, value: (name: st
     import("./local-provider.js"),
   ]);
   const runtime = await loadLocalRuntime();
-  const endpoint = value("HF_ENDPOINT");
-  const token = value("HF_TOKEN");
   const modelPath = await resolveLocalModel(model, runtime, {
     ...(local.modelsDir ? { modelsDir: local.modelsDir } : {}),
-    ...(endpoint ? { huggingFaceEndpoint: endpoint } : {}),
-    ...(token ? { huggingFaceToken: token } : {}),
+    ...(huggingFace.endpoint ? { huggingFaceEndpoint: huggingFace.endpoint } : {}),
+    ...(huggingFace.token ? { huggingFaceToken: huggingFace.token } : {}),
     ...(local.onDownload ? { onDownload: local.onDownload } : {}),
   });
   return createLocalProvider({ model, modelPath, threads: local.threads ?? defaultLocalThreads(), runtime });

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors/config-error.js";
+import { PROVIDER_CHOICES } from "./default-model.js";
 import { KNOWN_LOCAL_MODELS } from "./local-models.js";
 import type { LocalResolveOptions, LocalRuntime } from "./local-runtime.js";
 
@@ -28,9 +29,6 @@ export interface LocalModelSourceOptions {
 const HUGGING_FACE = "https://huggingface.co/";
 const URI_PREFIXES = ["hf:", "hf://", "huggingface:", "huggingface://", "hf.co/", "huggingface.co/"];
 
-/** The three ways to get a working provider, for messages that end a run before it starts. */
-export const PROVIDER_CHOICES =
-  "configure a provider one of three ways: set ANTHROPIC_API_KEY; set OPENAI_API_KEY, or OPENAI_BASE_URL for an OpenAI-compatible server (Ollama, llama.cpp, vLLM); or give a local GGUF file with --model local:<file.gguf>";
 
 /** Whether a `local:` model names something to download rather than a file. */
 export function isModelUri(model: string): boolean {

@@ -197,7 +197,7 @@ describe("panelist batch --via batch-api", () => {
     const dir = await temporaryDirectory();
     const viaOllama = await runCli(["batch", "fixtures/tools/claw-code.md", "--model", "ollama:qwen3", "--via", "batch-api", "--store", join(dir, "p.db"), "--out", dir]);
     expect(viaOllama.code).toBe(2);
-    expect(viaOllama.stderr).toContain("--via: batch-api works with openai: and anthropic: models, not ollama:qwen3");
+    expect(viaOllama.stderr).toContain("--via: batch-api works with anthropic: and openai: models, not ollama:qwen3");
     const review = await runCli(["review", "fixtures/tools/claw-code.md", "--model", "openai:gpt-4.1-mini", "--via", "batch-api", "--out", dir], { OPENAI_API_KEY: "sk-x" });
     expect(review.code).toBe(2);
     expect(review.stderr).toContain("--via: batch-api is for panelist batch");

@@ -51,7 +51,7 @@ describe("panelist with a local: model", () => {
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set; pass --model to choose).`);
+    expect(lines[0]).toBe(`Using local:${DEFAULT_LOCAL_MODEL}, run on this machine (no ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL or GEMINI_API_KEY is set; pass --model to choose).`);
     expect(lines[1]).toMatch(new RegExp(`^panelist: --model: local:${DEFAULT_LOCAL_MODEL.replaceAll(".", "\\.")} is not in ${modelsDir} and cannot be downloaded`));
     expect(lines[1]).toMatch(/set ANTHROPIC_API_KEY; set OPENAI_API_KEY, or OPENAI_BASE_URL for an OpenAI-compatible server .*; or give a local GGUF file with --model local:<file\.gguf>$/);
     expect(run.stderr).not.toMatch(/\bat \S+:\d+/);
@@ -103,7 +103,7 @@ describe("panelist with a local: model", () => {
   test("batch --via batch-api refuses local: before loading anything", async () => {
     const run = await runCli(["batch", CLAW, "--model", "local:/no/such/model.gguf", "--via", "batch-api", "--store", join(await temporaryDirectory(), "p.db")]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^panelist: --via: batch-api works with openai: and anthropic: models, not local:\/no\/such\/model\.gguf \(a local model runs on this machine; run the batch directly\)\n$/);
+    expect(run.stderr).toMatch(/^panelist: --via: batch-api works with anthropic: and openai: models, not local:\/no\/such\/model\.gguf \(a local model runs on this machine; run the batch directly\)\n$/);
   });
 
   test("--dry-run plans local calls at cost 0 and loads nothing (the file need not exist yet)", async () => {

@@ -46,7 +46,7 @@ describe("usage, configuration and input errors exit 2 with one line naming the 
     { argv: ["review", "--model", "openai:m"], message: /^panelist: review: give at least one tool file/ },
     { argv: ["frobnicate"], message: /^panelist: command: unknown command "frobnicate"/ },
     { argv: ["review", CLAW, "--model", "gpt-4"], message: /^panelist: --model: "gpt-4" is not provider:model/ },
-    { argv: ["review", CLAW, "--model", "acme:m"], message: /^panelist: --model: unknown provider "acme"; known: anthropic, openai, ollama/ },
+    { argv: ["review", CLAW, "--model", "acme:m"], message: /^panelist: --model: unknown provider "acme"; known: anthropic, openai, gemini, ollama/ },
     { argv: ["review", CLAW, "--model", "openai:m", "--concurrency", "0"], message: /^panelist: --concurrency: / },
     { argv: ["review", CLAW, "--model", "openai:m", "--personas", "skeptic,nobody"], message: /^panelist: --personas: unknown persona "nobody"; known: developer-experience, skeptic, futurist, business/ },
     { argv: ["review", CLAW, "--model", "vllm:llama"], message: /^panelist: --base-url: vllm:llama needs a server address/ },

@@ -43,7 +43,7 @@ describe("resolveConfig", () => {
     ["ANTHROPIC_API_KEY wins over the others", { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "anthropic:claude-sonnet-5", "ANTHROPIC_API_KEY is set"],
     ["OPENAI_API_KEY alone", { OPENAI_API_KEY: "k" }, "openai:gpt-4.1-mini", "OPENAI_API_KEY is set"],
     ["OPENAI_BASE_URL alone (a local OpenAI-compatible server)", { OPENAI_BASE_URL: "http://127.0.0.1:1/v1" }, "openai:gpt-4.1-mini", "OPENAI_BASE_URL is set"],
-    ["nothing set: the built-in local model", {}, `local:${DEFAULT_LOCAL_MODEL}`, "no ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL is set"],
+    ["nothing set: the built-in local model", {}, `local:${DEFAULT_LOCAL_MODEL}`, "no ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENAI_BASE_URL or GEMINI_API_KEY is set"],
     ["an empty key counts as unset", { ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "" }, `local:${DEFAULT_LOCAL_MODEL}`, "run on this machine"],
   ])("default provider, %s", (_name, environment, model, why) => {
     const { config, modelNote } = resolveConfig({ ...base, environment });
