@@ -29,13 +29,13 @@ const injected = files.filter((file) => file.endsWith("-injected.md")).map((file
 
 async function shipRate(toolFiles: string[], spotlight: string): Promise<{ ship: number; n: number }> {
   const out = await mkdtemp(join(tmpdir(), "panelist-injection-"));
-  const { config, env } = resolveConfig({
+  const { config, credentials } = resolveConfig({
     flags: { models: [model!], out, store: join(out, "panelist.db"), formats: ["json"], spotlight, samples, summary: false },
     flagNames: FLAG_NAMES,
     dotenv: {},
     environment: process.env,
   });
-  const { report } = await reviewTools({ toolFiles, config, env, compare: false });
+  const { report } = await reviewTools({ toolFiles, config, credentials, compare: false });
   const reviews = report.tools.flatMap((tool) => tool.reviews);
   return { ship: reviews.filter((review) => review.verdict === "ship").length, n: reviews.length };
 }

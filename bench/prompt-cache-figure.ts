@@ -48,13 +48,13 @@ async function panels(dir: string, toolsFile: string, protocol: Protocol, cachin
   try {
     const env = protocol === "anthropic" ? { ANTHROPIC_API_KEY: "sk-ant-bench", ANTHROPIC_BASE_URL: server.anthropicBaseUrl } : { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl };
     const out = await mkdtemp(join(dir, "cache-"));
-    const { config } = resolveConfig({
+    const { config, credentials } = resolveConfig({
       flags: { models: [MODELS[protocol]], out, store: join(out, "panelist.db"), formats: ["json"], summary: false, concurrency: String(concurrency) },
       flagNames: FLAG_NAMES,
       dotenv: {},
       environment: env,
     });
-    await reviewTools({ toolFiles: [toolsFile], config, env, compare: false });
+    await reviewTools({ toolFiles: [toolsFile], config, credentials, compare: false });
     const groups = callsByTool(server.calls);
     if (groups.length !== 20 || groups.some((group) => group.length !== 4)) throw new Error(`expected 20 tools × 4 calls, got ${groups.map((group) => group.length).join(",")}`);
     return groups;

@@ -5,7 +5,7 @@ import type { RunParts } from "../pipeline/run-parts.js";
 import { requestHash } from "../pipeline/request-hash.js";
 import type { BatchApi, BatchItem, BatchLimits } from "../providers/batch-api.js";
 import { createBatchApi } from "../providers/create-batch-api.js";
-import { resolveCredentials } from "../providers/credentials.js";
+import type { Credentials } from "../providers/credentials.js";
 import { providerLabel } from "../providers/provider.js";
 import type { ReviewStore } from "../store/review-store.js";
 import { settleProviderBatches, type ProviderBatchOutcome } from "./provider-batches.js";
@@ -14,12 +14,12 @@ import { settleProviderBatches, type ProviderBatchOutcome } from "./provider-bat
  * The batch endpoint of every model of a run (`--via batch-api`). Built before the run is opened,
  * so a model without a batch API is refused before anything is stored.
  */
-export function createBatchApis(parts: RunParts, config: RunConfig, env: Readonly<Record<string, string | undefined>>, limits?: BatchLimits): Promise<BatchApi[]> {
+export function createBatchApis(parts: RunParts, config: RunConfig, credentials: Credentials, limits?: BatchLimits): Promise<BatchApi[]> {
   return Promise.all(
     parts.providers.map((provider) =>
       createBatchApi(
         { provider: provider.id, model: provider.model },
-        { credentials: resolveCredentials(env), timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(limits ? { limits } : {}) },
+        { credentials, timeoutMs: config.timeoutSeconds * 1000, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(limits ? { limits } : {}) },
       ),
     ),
   );

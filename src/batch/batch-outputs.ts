@@ -58,9 +58,9 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
     },
     check() {
       checkOutputFolder(config.out);
-      mkdirSync(join(config.out, "tools"), { recursive: true });
     },
     async begin(opened: OpenedRun, openedStore: ReviewStore) {
+      mkdirSync(join(config.out, "tools"), { recursive: true });
       run = opened.run;
       store = openedStore;
       for (const entry of opened.tools) tools.set(entry.toolId, entry);

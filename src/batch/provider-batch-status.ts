@@ -3,7 +3,7 @@ import { ConfigError } from "../errors/config-error.js";
 import { ProviderError } from "../errors/provider-error.js";
 import type { BatchState } from "../providers/batch-api.js";
 import { createBatchApi } from "../providers/create-batch-api.js";
-import { resolveCredentials } from "../providers/credentials.js";
+import type { Credentials } from "../providers/credentials.js";
 import { parseModelSpec } from "../providers/model-spec.js";
 import type { ProviderBatchRecord } from "../store/provider-batch-store.js";
 import type { ReviewStore } from "../store/review-store.js";
@@ -24,7 +24,7 @@ export interface ProviderBatchStatus {
  */
 export async function providerBatchStatus(
   store: ReviewStore,
-  options: { runId?: string; config: Pick<RunConfig, "timeoutSeconds" | "baseUrl">; env: Readonly<Record<string, string | undefined>> },
+  options: { runId?: string; config: Pick<RunConfig, "timeoutSeconds" | "baseUrl">; credentials: Credentials },
 ): Promise<{ runId: string; batches: ProviderBatchStatus[] }> {
   const runId = options.runId ?? store.batches.latestRunWithBatches();
   if (runId === undefined) throw new ConfigError("--status", "this store has no provider batches (they come from panelist batch --via batch-api)");
@@ -37,7 +37,7 @@ export async function providerBatchStatus(
     }
     try {
       const api = await createBatchApi(parseModelSpec(record.model), {
-        credentials: resolveCredentials(options.env),
+        credentials: options.credentials,
         timeoutMs: options.config.timeoutSeconds * 1000,
         ...(options.config.baseUrl ? { baseUrl: options.config.baseUrl } : {}),
       });

@@ -1,18 +1,19 @@
 import type { RunConfig } from "../config/run-config.js";
 import type { RunProgress } from "../engine/run-progress.js";
 import { runReviews, type RunReviewsOptions } from "../engine/run-reviews.js";
-import { secretValues } from "../providers/redact-secrets.js";
+import { credentialSecrets, type Credentials } from "../providers/credentials.js";
 import type { SkippedTool } from "../report/report-schema.js";
 import type { ReviewStore } from "../store/review-store.js";
 import { batchOutputs } from "./batch-outputs.js";
 import type { ProviderBatchOutcome } from "./provider-batches.js";
 
 /** What a batch run needs. */
-export interface BatchOptions extends Omit<RunReviewsOptions, "command" | "outputs" | "inputs" | "config" | "env" | "store" | "sinceLast"> {
+export interface BatchOptions extends Omit<RunReviewsOptions, "command" | "outputs" | "inputs" | "config" | "credentials" | "store" | "sinceLast"> {
   /** Tool files, folders, feed files or feed URLs. */
   inputs: readonly string[];
   config: RunConfig;
-  env: Readonly<Record<string, string | undefined>>;
+  /** API keys and base URLs, resolved once from the environment by the caller. */
+  credentials: Credentials;
   store: ReviewStore;
   /** Skip tools already reviewed, with the same content, by the same personas (same files), prompts and models. */
   sinceLast: boolean;
@@ -53,7 +54,7 @@ export interface BatchSummary {
  * per tool when its panel is complete, `results.jsonl` as reviews finish, and an index.
  */
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
-  const outputs = batchOutputs(options.config, secretValues(options.env));
+  const outputs = batchOutputs(options.config, credentialSecrets(options.credentials));
   const result = await runReviews({ ...options, command: "batch", outputs });
   return {
     runId: result.run.id,

@@ -3,26 +3,28 @@ import { dirname, resolve } from "node:path";
 import { ConfigError } from "../errors/config-error.js";
 
 /**
- * Makes sure `folder` is (or can become) a writable folder, before the first paid call: a path
- * that is a file, lies under a file, or cannot be written is a ConfigError naming `setting`. A
- * missing folder is created, as writing the reports would.
+ * Makes sure `folder` is, or can become, a writable folder, before the first paid call: a path
+ * that is a file, lies under a file, or cannot be written is a ConfigError naming `setting`.
+ * Nothing is created here: a run that fails before its first answer leaves no empty folder.
  */
 export function checkOutputFolder(folder: string, setting = "--out"): void {
   const existing = statOf(folder);
   if (existing && !existing.isDirectory()) throw new ConfigError(setting, `${folder} is a file, not a folder`);
-  if (!existing) {
-    const blocker = firstFileAbove(folder);
-    if (blocker) throw new ConfigError(setting, `${folder} cannot be created: ${blocker} is a file`);
-    try {
-      mkdirSync(folder, { recursive: true });
-    } catch (error) {
-      throw new ConfigError(setting, `${folder} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-  }
+  const nearest = existing ? resolve(folder) : nearestExisting(folder);
+  if (!statOf(nearest)!.isDirectory()) throw new ConfigError(setting, `${folder} cannot be created: ${nearest} is a file`);
   try {
-    accessSync(folder, constants.W_OK);
+    accessSync(nearest, constants.W_OK);
   } catch {
-    throw new ConfigError(setting, `${folder} is not writable`);
+    throw new ConfigError(setting, existing ? `${folder} is not writable` : `${folder} cannot be created: ${nearest} is not writable`);
+  }
+}
+
+/** Creates an output folder that {@link checkOutputFolder} passed, as writing into it begins. */
+export function createOutputFolder(folder: string, setting = "--out"): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(setting, `${folder} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 
@@ -53,11 +55,9 @@ function statOf(path: string): ReturnType<typeof statSync> | undefined {
   }
 }
 
-/** The nearest existing ancestor of `path` when it is a file (which blocks creating the folder). */
-function firstFileAbove(path: string): string | undefined {
+/** The nearest existing ancestor of `path` (a file there blocks creating the folder). */
+function nearestExisting(path: string): string {
   for (let current = dirname(resolve(path)); ; current = dirname(current)) {
-    const found = statOf(current);
-    if (found) return found.isDirectory() ? undefined : current;
-    if (dirname(current) === current) return undefined;
+    if (statOf(current) || dirname(current) === current) return current;
   }
 }

@@ -7,7 +7,7 @@ import { writeReportFiles } from "../report/write-report-files.js";
 import { panelStats } from "../stats/panel-stats.js";
 import { renderStatsMarkdown, statsReviewsFromReport } from "../stats/render-stats.js";
 import type { ReviewStore } from "../store/review-store.js";
-import { checkOutputFolder } from "./check-output-folder.js";
+import { checkOutputFolder, createOutputFolder } from "./check-output-folder.js";
 import type { RunOutputs } from "./run-outputs.js";
 import { buildRunReport } from "./run-report.js";
 
@@ -54,6 +54,7 @@ export function writeRunReport(
   const stats = study ? panelStats(statsReviewsFromReport(report), { positionDependent: report.swap?.positionDependent ?? false }) : undefined;
   for (const warning of stats?.warnings ?? []) options.onWarning?.(`bias check (${warning.kind}): ${warning.message}`);
   checkOutputFolder(config.out);
+  createOutputFolder(config.out);
   const appendix = stats ? renderStatsMarkdown(stats) : undefined;
   const files = writeReportFiles(report, config.out, config.formats, { secrets: options.secrets, ...(appendix ? { markdownAppendix: appendix } : {}) });
   if (stats) {

@@ -8,6 +8,7 @@ import type { JobContext, ReviewJob } from "../pipeline/run-review-job.js";
 import { runEditorSummary } from "../pipeline/run-summary.js";
 import type { BatchLimits } from "../providers/batch-api.js";
 import { assertBatchApiModels } from "../providers/create-batch-api.js";
+import type { Credentials } from "../providers/credentials.js";
 import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { providerLabel } from "../providers/provider.js";
 import type { SkippedTool } from "../report/report-schema.js";
@@ -26,8 +27,8 @@ export interface RunReviewsOptions {
   /** Tool files, folders, feed files or feed URLs. */
   inputs: readonly string[];
   config: RunConfig;
-  /** Where API keys and base URLs are read from (the merged .env and environment). */
-  env: Readonly<Record<string, string | undefined>>;
+  /** API keys and base URLs, resolved once from the environment by the caller. */
+  credentials: Credentials;
   /** Where the run, its tools, reviews, failures and answers are kept as they happen. */
   store: ReviewStore;
   /** The files the command writes. */
@@ -99,7 +100,7 @@ export async function runReviews(options: RunReviewsOptions): Promise<RunReviews
   options.outputs.check();
   // Refused before anything is prepared: a local model would otherwise be downloaded and loaded first.
   if (config.via === "batch-api") assertBatchApiModels([...config.models, ...assignedSpecs(config.assign)]);
-  const parts = await prepareRunParts(config, options.env, options.onModelDownload ? { onModelDownload: options.onModelDownload } : {});
+  const parts = await prepareRunParts(config, options.credentials, options.onModelDownload ? { onModelDownload: options.onModelDownload } : {});
   try {
     return await runPrepared(options, parts);
   } finally {
@@ -112,7 +113,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
   const { config, store, outputs } = options;
   // The provider-batch code is loaded only for --via batch-api.
   const batchStage = config.via === "batch-api" ? await import("../batch/batch-api-stage.js") : undefined;
-  const batchApis = batchStage ? await batchStage.createBatchApis(parts, config, options.env, options.batchLimits) : [];
+  const batchApis = batchStage ? await batchStage.createBatchApis(parts, config, options.credentials, options.batchLimits) : [];
   const opened = await openRun({
     command: options.command,
     inputs: options.inputs,

@@ -6,7 +6,7 @@ import { leadWindow, planJobs } from "../engine/plan-jobs.js";
 import { reportOutputs } from "../engine/report-outputs.js";
 import { runReviews, type RunReviewsOptions, type RunReviewsResult } from "../engine/run-reviews.js";
 import { providerLabel } from "../providers/provider.js";
-import { secretValues } from "../providers/redact-secrets.js";
+import { credentialSecrets } from "../providers/credentials.js";
 import type { Report, SkippedTool } from "../report/report-schema.js";
 import { ReviewStore } from "../store/review-store.js";
 import { closeProviders, prepareRunParts } from "./run-parts.js";
@@ -65,7 +65,7 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
   }
   const store = options.store ?? ReviewStore.open(options.config.store);
   try {
-    const outputs = reportOutputs(options.config, { secrets: secretValues(options.env), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    const outputs = reportOutputs(options.config, { secrets: credentialSecrets(options.credentials), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
     const { toolFiles, compare, store: _store, ...rest } = options;
     const run = await runReviews({ ...rest, inputs: toolFiles, command: compare ? "compare" : "review", store, outputs });
     return { report: outputs.report!, files: run.files, run };
@@ -84,7 +84,7 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
     throw new ConfigError(options.compare ? "compare" : "review", options.compare ? `needs at least two tools, got ${loaded.tools.length}` : "give at least one tool file");
   }
   for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
-  const parts = await prepareRunParts(config, options.env);
+  const parts = await prepareRunParts(config, options.credentials);
   await closeProviders(parts.providers);
   const tools = loaded.tools.map((tool, index) => ({ toolId: index, tool }));
   const planInput = { personas: parts.personas, panelFor: parts.panelFor, templates: parts.templates, spotlight: config.spotlight, samples: config.samples, window: leadWindow(config.concurrency, parts.providers) };

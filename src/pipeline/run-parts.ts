@@ -9,7 +9,7 @@ import { BUILT_IN_PERSONAS_DIR, loadPersonas } from "../personas/load-personas.j
 import type { Persona } from "../personas/persona.js";
 import { loadPromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
 import { createProvider } from "../providers/create-provider.js";
-import { resolveCredentials } from "../providers/credentials.js";
+import type { Credentials } from "../providers/credentials.js";
 import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { parseModelSpec } from "../providers/model-spec.js";
 import { providerLabel, type Provider } from "../providers/provider.js";
@@ -43,10 +43,10 @@ export interface PrepareRunOptions {
  * The caller closes the providers when the run ends ({@link closeProviders}); if preparing fails,
  * those already built are closed here.
  */
-export async function prepareRunParts(config: RunConfig, env: Readonly<Record<string, string | undefined>>, options: PrepareRunOptions = {}): Promise<RunParts> {
+export async function prepareRunParts(config: RunConfig, credentials: Credentials, options: PrepareRunOptions = {}): Promise<RunParts> {
   const byLabel = new Map<string, Provider>();
   try {
-    return await prepareWith(byLabel, config, env, options);
+    return await prepareWith(byLabel, config, credentials, options);
   } catch (error) {
     await closeProviders([...byLabel.values()]);
     throw error;
@@ -58,7 +58,7 @@ export async function closeProviders(providers: readonly Provider[]): Promise<vo
   await Promise.all(providers.map((provider) => provider.close?.().catch(() => undefined)));
 }
 
-async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, env: Readonly<Record<string, string | undefined>>, options: PrepareRunOptions): Promise<RunParts> {
+async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, credentials: Credentials, options: PrepareRunOptions): Promise<RunParts> {
   const local = {
     ...(config.modelsDir ? { modelsDir: config.modelsDir } : {}),
     ...(config.threads ? { threads: config.threads } : {}),
@@ -71,7 +71,7 @@ async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, en
     const label = `${parsed.provider}:${parsed.model}`;
     let provider = byLabel.get(label);
     if (!provider) {
-      provider = await createProvider(parsed, { credentials: resolveCredentials(env), timeoutMs: config.timeoutSeconds * 1000, local, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
+      provider = await createProvider(parsed, { credentials, timeoutMs: config.timeoutSeconds * 1000, local, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
       byLabel.set(label, provider);
     }
     return provider;

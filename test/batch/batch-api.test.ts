@@ -127,7 +127,7 @@ describe("panelist batch --via batch-api", () => {
     const limits = { maxRequests: 15, maxBytes: 1024 * 1024 };
     const server = await servers.start({ handler: panel, batchLimits: limits });
     const env = { OPENAI_API_KEY: "sk-test-split", OPENAI_BASE_URL: server.openaiBaseUrl };
-    const { config } = resolveConfig({
+    const { config, credentials } = resolveConfig({
       flags: { models: "openai:gpt-4.1-mini,openai:gpt-4.1-nano", via: "batch-api", out: join(dir, "out"), pollSeconds: 0.01 },
       flagNames: {},
       dotenv: {},
@@ -135,7 +135,7 @@ describe("panelist batch --via batch-api", () => {
     });
     const store = ReviewStore.open(join(dir, "p.db"));
     try {
-      const summary = await runBatch({ inputs: [input], config, env, store, sinceLast: false, wait: true, batchLimits: limits });
+      const summary = await runBatch({ inputs: [input], config, credentials, store, sinceLast: false, wait: true, batchLimits: limits });
       // 10 tools × 4 personas = 40 requests per model: 15 + 15 + 10, for each of two models.
       expect(server.batches.map((batch) => batch.customIds.length)).toEqual([15, 15, 10, 15, 15, 10]);
       expect(server.batches.map((batch) => batch.models)).toEqual([["gpt-4.1-mini"], ["gpt-4.1-mini"], ["gpt-4.1-mini"], ["gpt-4.1-nano"], ["gpt-4.1-nano"], ["gpt-4.1-nano"]]);
@@ -146,14 +146,14 @@ describe("panelist batch --via batch-api", () => {
       const single = await servers.start({ handler: panel });
       const bytes = { maxRequests: 100, maxBytes: 9_000 };
       const envSingle = { ...env, OPENAI_BASE_URL: single.openaiBaseUrl };
-      const { config: one } = resolveConfig({
+      const { config: one, credentials: oneCredentials } = resolveConfig({
         flags: { models: "openai:gpt-4.1-mini", via: "batch-api", out: join(dir, "out2"), pollSeconds: 0.01, personas: "skeptic" },
         flagNames: {},
         dotenv: {},
         environment: envSingle,
       });
       const other = ReviewStore.open(join(dir, "q.db"));
-      await runBatch({ inputs: [input], config: one, env: envSingle, store: other, sinceLast: false, wait: true, batchLimits: bytes }).finally(() => other.close());
+      await runBatch({ inputs: [input], config: one, credentials: oneCredentials, store: other, sinceLast: false, wait: true, batchLimits: bytes }).finally(() => other.close());
       const sizes = single.batches.map((batch) => batch.customIds.length);
       expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(10);
       expect(Math.max(...sizes)).toBeLessThan(10);

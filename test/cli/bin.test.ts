@@ -35,7 +35,7 @@ test("the built binary compares two tools in a child process and exits 0", async
 
 test("the built binary exits 2 on a malformed tool file, naming file and field", async () => {
   const failure = await run(process.execPath, [BIN, "review", "fixtures/bad-tools/name-wrong-type.md", "--model", "openai:m"], {
-    env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-bin-2" },
+    env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-bin-2", PANELIST_STORE: join(await temporaryDirectory(), "panelist.db") },
   }).catch((error: { code: number; stderr: string }) => error);
   expect(failure).toMatchObject({ code: 2, stderr: "panelist: fixtures/bad-tools/name-wrong-type.md:2: name: expected string, received array\n" });
 });

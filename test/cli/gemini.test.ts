@@ -23,7 +23,7 @@ describe("gemini: through its OpenAI-compatible endpoint, from the built binary"
     server = await startFakeLlmServer({ requireKey: KEY, handler: () => ({ kind: "json", value: DEFAULT_VERDICT }) });
     const out = await temporaryDirectory();
     const { stdout, stderr } = await run(process.execPath, [BIN, "review", CLAW, "--model", "gemini:gemini-2.5-flash", "--out", out], {
-      env: { PATH: process.env.PATH, GEMINI_API_KEY: KEY, GEMINI_BASE_URL: server.openaiBaseUrl },
+      env: { PATH: process.env.PATH, GEMINI_API_KEY: KEY, GEMINI_BASE_URL: server.openaiBaseUrl, PANELIST_STORE: join(out, "panelist.db") },
     });
     expect(stderr).toBe("");
     expect(stdout).toMatch(/^Claw Code: 100% ship \(4–0\)/);
@@ -48,7 +48,7 @@ describe("gemini: through its OpenAI-compatible endpoint, from the built binary"
     const out = join(await temporaryDirectory(), "out");
     const failure = await run(process.execPath, [BIN, "review", CLAW, "--model", "gemini:gemini-2.5-flash", "--out", out], {
       // Another vendor's key and address are set, to show they are not used instead.
-      env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-not-gemini-0000", OPENAI_BASE_URL: server.openaiBaseUrl },
+      env: { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-not-gemini-0000", OPENAI_BASE_URL: server.openaiBaseUrl, PANELIST_STORE: join(out, "..", "panelist.db") },
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2, stdout: "", stderr: "panelist: GEMINI_API_KEY: is not set; gemini:gemini-2.5-flash needs it (environment or .env)\n" });
     expect(server.calls).toEqual([]);

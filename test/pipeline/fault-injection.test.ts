@@ -51,10 +51,10 @@ async function faultyRun(protocol: "openai" | "anthropic") {
   const model = protocol === "openai" ? "openai:gpt-4.1-mini" : "anthropic:claude-haiku-4-5";
   const env = protocol === "openai" ? { OPENAI_API_KEY: "sk-test-faults", OPENAI_BASE_URL: server.openaiBaseUrl } : { ANTHROPIC_API_KEY: "sk-ant-faults", ANTHROPIC_BASE_URL: server.anthropicBaseUrl };
   const out = await temporaryDirectory();
-  const { config } = resolveConfig({ flags: { models: [model], out, store: join(out, "panelist.db"), timeoutSeconds: "0.5" }, flagNames: FLAG_NAMES, dotenv: {}, environment: env });
+  const { config, credentials } = resolveConfig({ flags: { models: [model], out, store: join(out, "panelist.db"), timeoutSeconds: "0.5" }, flagNames: FLAG_NAMES, dotenv: {}, environment: env });
   const events: CallEvent[] = [];
   // Backoff shrunk to 1 ms: retry timing itself is covered with fake timers in call-with-retries.test.ts.
-  const result = await reviewTools({ toolFiles: TOOLS, config, env, compare: true, onCall: (event) => events.push(event), retryPolicy: { baseDelayMs: 1, maxDelayMs: 2 } });
+  const result = await reviewTools({ toolFiles: TOOLS, config, credentials, compare: true, onCall: (event) => events.push(event), retryPolicy: { baseDelayMs: 1, maxDelayMs: 2 } });
   return { ...result, events };
 }
 

@@ -158,13 +158,13 @@ describe("default threads", () => {
 describe("a review through local: via the library", () => {
   test("compare two tools: schema-valid verdicts, the shared prompt reused, cost 0 under --max-cost", async () => {
     const out = await temporaryDirectory("panelist-local-out-");
-    const { config, env } = resolveConfig({
+    const { config, credentials } = resolveConfig({
       flags: { models: [`local:${modelPath}`], personas: "skeptic", threads: "1", out, store: join(out, "panelist.db"), maxCost: "0.01" },
       flagNames: FLAG_NAMES,
       dotenv: {},
       environment: {},
     });
-    const { report } = await reviewTools({ toolFiles: ["fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md"], config, env, compare: true });
+    const { report } = await reviewTools({ toolFiles: ["fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md"], config, credentials, compare: true });
     expect(reportSchema.safeParse(report).success).toBe(true);
     const reviews = report.tools.flatMap((tool) => tool.reviews);
     expect(reviews).toHaveLength(2);

@@ -19,7 +19,7 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
   const options = commandLine.batch;
   if (options.status) return printBatchStatus(commandLine, io);
   if (commandLine.positionals.length === 0 && !options.resume) throw new ConfigError("batch", "give at least one input: tool files, a folder, or a feed file or URL");
-  const { config, env, modelNote } = resolveConfig({ flags: commandLine.flags, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
+  const { config, env, credentials, modelNote } = resolveConfig({ flags: commandLine.flags, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
   const { stdout, stderr } = redactingPrinters(io, env);
   if (modelNote) stderr(`${modelNote}\n`);
   if (config.dryRun) throw new ConfigError("--dry-run", "is for review and compare; batch runs can be capped with --max-cost");
@@ -53,7 +53,7 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
     summary = await runBatch({
       inputs: commandLine.positionals,
       config,
-      env,
+      credentials,
       store,
       sinceLast: options.sinceLast,
       ...(options.resume ? { resume: options.resume } : {}),
@@ -104,12 +104,12 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
 /** `panelist batch --status`: the provider batches of a run, asked about live where possible. */
 async function printBatchStatus(commandLine: CommandLine, io: CliIO): Promise<number> {
   // --status calls no model: a placeholder keeps resolveConfig from choosing a default one.
-  const { config, env } = resolveConfig({ flags: { ...commandLine.flags, models: commandLine.flags.models ?? "none:none" }, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
+  const { config, env, credentials } = resolveConfig({ flags: { ...commandLine.flags, models: commandLine.flags.models ?? "none:none" }, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
   const { stdout } = redactingPrinters(io, env);
   const { providerBatchStatus } = await import("../../batch/provider-batch-status.js");
   const store = ReviewStore.open(storePath(commandLine, io));
   try {
-    const { runId, batches } = await providerBatchStatus(store, { ...(commandLine.batch.resume ? { runId: commandLine.batch.resume } : {}), config, env });
+    const { runId, batches } = await providerBatchStatus(store, { ...(commandLine.batch.resume ? { runId: commandLine.batch.resume } : {}), config, credentials });
     stdout(`Run ${runId}: ${batches.length} provider batch(es)\n`);
     for (const { record, live, liveError } of batches) {
       const counts = live ?? { succeeded: record.succeeded ?? 0, errored: record.errored ?? 0, total: record.requestCount };

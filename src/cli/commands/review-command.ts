@@ -16,7 +16,7 @@ import { storePath } from "../store-path.js";
 export async function runReviewCommand(commandLine: CommandLine, io: CliIO, compare: boolean): Promise<number> {
   if (commandLine.replay !== undefined) return replay(commandLine, io);
   if (commandLine.positionals.length === 0) throw new ConfigError(commandLine.command ?? "review", "give at least one tool file");
-  const { config, env, modelNote } = resolveConfig({
+  const { config, env, credentials, modelNote } = resolveConfig({
     flags: commandLine.flags,
     flagNames: FLAG_NAMES,
     dotenv: readDotenv(io.cwd),
@@ -32,7 +32,7 @@ export async function runReviewCommand(commandLine: CommandLine, io: CliIO, comp
   const options = {
     toolFiles: commandLine.positionals,
     config,
-    env,
+    credentials,
     compare,
     noCache: commandLine.batch.noCache,
     newRun: commandLine.batch.newRun,
