@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveConfig } from "../src/config/resolve-config.js";
 import { FLAG_NAMES } from "../src/cli/parse-command-line.js";
-import { reviewTools } from "../src/pipeline/review-tools.js";
+import { reviewTools } from "../src/engine/review-tools.js";
 
 const model = process.argv[2];
 if (!model) {

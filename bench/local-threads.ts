@@ -14,7 +14,7 @@
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
-import { loadTools } from "../src/pipeline/load-tools.js";
+import { loadTools } from "../src/inputs/load-tools.js";
 import { BUILT_IN_PERSONAS_DIR, loadPersonas } from "../src/personas/load-personas.js";
 import { buildReviewPrompt } from "../src/prompts/build-review-prompt.js";
 import { loadPromptTemplates } from "../src/prompts/prompt-templates.js";

@@ -14,7 +14,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FLAG_NAMES } from "../src/cli/parse-command-line.js";
 import { resolveConfig } from "../src/config/resolve-config.js";
-import { reviewTools } from "../src/pipeline/review-tools.js";
+import { reviewTools } from "../src/engine/review-tools.js";
 import { startFakeLlmServer, type FakeCall } from "../test/support/fake-llm-server.js";
 
 type Protocol = "anthropic" | "openai";

@@ -16,8 +16,8 @@ export {
 } from "./panel/panel-math.js";
 export { loadPersonaFile, loadPersonas, BUILT_IN_PERSONAS_DIR } from "./personas/load-personas.js";
 export type { Persona } from "./personas/persona.js";
-export { reviewTools, planReviews, type ReviewToolsOptions, type ReviewToolsResult, type ReviewPlan, type PlannedCall } from "./pipeline/review-tools.js";
-export { loadTools, type LoadedTools } from "./pipeline/load-tools.js";
+export { reviewTools, planReviews, type ReviewToolsOptions, type ReviewToolsResult, type ReviewPlan, type PlannedCall } from "./engine/review-tools.js";
+export { loadTools, type LoadedTools } from "./inputs/load-tools.js";
 export { callWithRetries, type AttemptEvent, type CallWithRetriesOptions } from "./pipeline/call-with-retries.js";
 export { retryDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./pipeline/retry-policy.js";
 export { StructuredModes, type StructuredSetting } from "./pipeline/structured-modes.js";
@@ -74,8 +74,8 @@ export { parseVerdict, type ParseVerdictResult } from "./verdict/parse-verdict.j
 export { verdictSchema, verdictJsonSchema, type Verdict } from "./verdict/verdict-schema.js";
 export { runBatch, type BatchOptions, type BatchProgress, type BatchSummary } from "./batch/run-batch.js";
 export { buildIndexReport, renderIndexMarkdown, indexReportSchema, type IndexReport, type IndexEntry } from "./batch/index-report.js";
-export { toolIdentity, toolContentHash, toolSlug } from "./batch/tool-identity.js";
-export { loadBatchInputs } from "./batch/load-batch-inputs.js";
+export { toolIdentity, toolContentHash, toolSlug } from "./tools/tool-identity.js";
+export { loadInputs, loadInputs as loadBatchInputs } from "./inputs/load-inputs.js";
 export { parseFeed, type ParsedFeed, type FeedKind } from "./feeds/parse-feed.js";
 export { readFeedSource } from "./feeds/read-feed-source.js";
 export { htmlToText } from "./feeds/html-to-text.js";

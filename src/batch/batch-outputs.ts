@@ -13,7 +13,7 @@ import type { Review } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
 import type { ReviewStore, RunRecord, StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
-import { toolSlug } from "./tool-identity.js";
+import { toolSlug } from "../tools/tool-identity.js";
 
 /** The files of a batch, and where they went. */
 export interface BatchOutputs extends RunOutputs {

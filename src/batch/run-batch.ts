@@ -5,7 +5,7 @@ import { credentialSecrets, type Credentials } from "../providers/credentials.js
 import type { SkippedTool } from "../report/report-schema.js";
 import type { ReviewStore } from "../store/review-store.js";
 import { batchOutputs } from "./batch-outputs.js";
-import type { ProviderBatchOutcome } from "./provider-batches.js";
+import type { ProviderBatchOutcome } from "../engine/settle-provider-batches.js";
 
 /** What a batch run needs. */
 export interface BatchOptions extends Omit<RunReviewsOptions, "command" | "outputs" | "inputs" | "config" | "credentials" | "store" | "sinceLast"> {

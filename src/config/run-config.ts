@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STRUCTURED_SETTINGS } from "../pipeline/structured-modes.js";
+import { STRUCTURED_SETTINGS } from "../providers/structured-settings.js";
 import { REPORT_FORMATS } from "../report/report-formats.js";
 
 const list = (item: z.ZodType<string>) =>

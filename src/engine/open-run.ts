@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../errors/config-error.js";
-import { loadBatchInputs } from "../batch/load-batch-inputs.js";
-import { toolContentHash, toolIdentity } from "../batch/tool-identity.js";
+import { loadInputs } from "../inputs/load-inputs.js";
+import { toolContentHash, toolIdentity } from "../tools/tool-identity.js";
 import { personaHash, promptSetHash, type RunParts } from "../pipeline/run-parts.js";
 import { providerLabel } from "../providers/provider.js";
 import type { SkippedTool } from "../report/report-schema.js";
@@ -72,7 +72,7 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
     return { run: unfinished, tools: store.runTools(unfinished.id), resumed: true, skippedBadInput: [], skippedSinceLast: 0 };
   }
 
-  const loaded = await loadBatchInputs(input.inputs, {
+  const loaded = await loadInputs(input.inputs, {
     maxDescriptionChars: config.maxDescriptionChars,
     ...(input.onWarning ? { onWarning: input.onWarning } : {}),
   });

@@ -1,5 +1,5 @@
 import type { RunConfig } from "../config/run-config.js";
-import type { ProviderBatchOutcome } from "../batch/provider-batches.js";
+import type { ProviderBatchOutcome } from "./settle-provider-batches.js";
 import type { CallEvent } from "../pipeline/call-event.js";
 import type { JobOutcome } from "../pipeline/job-outcome.js";
 import type { RetryPolicy } from "../pipeline/retry-policy.js";
@@ -112,7 +112,7 @@ export async function runReviews(options: RunReviewsOptions): Promise<RunReviews
 async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise<RunReviewsResult> {
   const { config, store, outputs } = options;
   // The provider-batch code is loaded only for --via batch-api.
-  const batchStage = config.via === "batch-api" ? await import("../batch/batch-api-stage.js") : undefined;
+  const batchStage = config.via === "batch-api" ? await import("./provider-batch-stage.js") : undefined;
   const batchApis = batchStage ? await batchStage.createBatchApis(parts, config, options.credentials, options.batchLimits) : [];
   const opened = await openRun({
     command: options.command,

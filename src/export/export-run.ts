@@ -1,5 +1,5 @@
 import type { ExportRow, ReviewStore } from "../store/review-store.js";
-import { csvHeader, csvLine } from "./to-csv.js";
+import { csvHeader, csvLine } from "../report/to-csv.js";
 
 /** Export formats. */
 export const EXPORT_FORMATS = ["jsonl", "csv"] as const;

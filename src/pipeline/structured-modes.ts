@@ -2,11 +2,9 @@ import type { ProviderError } from "../errors/provider-error.js";
 import { providerLabel, type Provider, type StructuredMode } from "../providers/provider.js";
 import { structuredModesOf } from "../providers/vendors.js";
 
-/** `auto` tries the strongest mode an endpoint supports and falls back; a fixed mode never changes. */
-export type StructuredSetting = "auto" | StructuredMode;
+import type { StructuredSetting } from "../providers/structured-settings.js";
 
-/** The structured-output setting's values, for flags and config. */
-export const STRUCTURED_SETTINGS = ["auto", "json_schema", "json_object", "tool", "prompt"] as const;
+export { STRUCTURED_SETTINGS, type StructuredSetting } from "../providers/structured-settings.js";
 
 /**
  * Whether a failed call is a server rejecting the structured-output mode (a 400 or 422 naming

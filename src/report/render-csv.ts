@@ -1,4 +1,4 @@
-import { csvHeader, csvLine } from "../export/to-csv.js";
+import { csvHeader, csvLine } from "./to-csv.js";
 import type { Report } from "./report-schema.js";
 
 /** The columns of report.csv: one row per review. */

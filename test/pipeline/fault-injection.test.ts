@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { resolveConfig } from "../../src/config/resolve-config.js";
 import { FLAG_NAMES } from "../../src/cli/parse-command-line.js";
 import type { CallEvent } from "../../src/pipeline/call-event.js";
-import { reviewTools } from "../../src/pipeline/review-tools.js";
+import { reviewTools } from "../../src/engine/review-tools.js";
 import type { FakeLlmServer, FakeReply } from "../support/fake-llm-server.js";
 import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
 import { temporaryDirectory, runCli } from "../support/run-cli.js";

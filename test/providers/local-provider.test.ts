@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { resolveConfig } from "../../src/config/resolve-config.js";
 import { FLAG_NAMES } from "../../src/cli/parse-command-line.js";
 import { ConfigError } from "../../src/errors/config-error.js";
-import { reviewTools } from "../../src/pipeline/review-tools.js";
+import { reviewTools } from "../../src/engine/review-tools.js";
 import { grammarFriendlySchema } from "../../src/providers/grammar-friendly-schema.js";
 import { createLocalProvider, defaultLocalThreads } from "../../src/providers/local-provider.js";
 import { loadLocalRuntime, localRuntimeError, type LocalRuntime } from "../../src/providers/local-runtime.js";

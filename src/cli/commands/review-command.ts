@@ -4,7 +4,7 @@ import { ConfigError } from "../../errors/config-error.js";
 import { InputError } from "../../errors/input-error.js";
 import { zodIssueText } from "../../errors/zod-issue-text.js";
 import type { CallEvent } from "../../pipeline/call-event.js";
-import type { ReviewPlan } from "../../pipeline/review-tools.js";
+import type { ReviewPlan } from "../../engine/review-tools.js";
 import { NOT_STARTED_KINDS, type Report } from "../../report/report-schema.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
 import { createDownloadDisplay } from "../download-progress.js";
@@ -26,7 +26,7 @@ export async function runReviewCommand(commandLine: CommandLine, io: CliIO, comp
   // Everything printed passes through here, so no key reaches a terminal or a log file.
   const { stdout, stderr } = redactingPrinters(io, env);
   // Loaded on demand so that --help and usage errors do not pay for the SDKs.
-  const { reviewTools, planReviews } = await import("../../pipeline/review-tools.js");
+  const { reviewTools, planReviews } = await import("../../engine/review-tools.js");
   const stop = new AbortController();
   const abort = new AbortController();
   const options = {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Tool } from "../tools/tool.js";
+import type { Tool } from "./tool.js";
 
 /**
  * Who a tool is across runs: its URL (without tracking parameters or a trailing slash) when it

@@ -8,7 +8,7 @@ import { createBatchApi } from "../providers/create-batch-api.js";
 import type { Credentials } from "../providers/credentials.js";
 import { providerLabel } from "../providers/provider.js";
 import type { ReviewStore } from "../store/review-store.js";
-import { settleProviderBatches, type ProviderBatchOutcome } from "./provider-batches.js";
+import { settleProviderBatches, type ProviderBatchOutcome } from "./settle-provider-batches.js";
 
 /**
  * The batch endpoint of every model of a run (`--via batch-api`). Built before the run is opened,

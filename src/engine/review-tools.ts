@@ -1,15 +1,15 @@
 import { estimateTokens } from "../cost/budget.js";
 import { findPrice, maxCostOf } from "../cost/price-table.js";
 import { ConfigError } from "../errors/config-error.js";
-import { loadBatchInputs } from "../batch/load-batch-inputs.js";
-import { leadWindow, planJobs } from "../engine/plan-jobs.js";
-import { reportOutputs } from "../engine/report-outputs.js";
-import { runReviews, type RunReviewsOptions, type RunReviewsResult } from "../engine/run-reviews.js";
+import { loadInputs } from "../inputs/load-inputs.js";
+import { leadWindow, planJobs } from "./plan-jobs.js";
+import { reportOutputs } from "./report-outputs.js";
+import { runReviews, type RunReviewsOptions, type RunReviewsResult } from "./run-reviews.js";
 import { providerLabel } from "../providers/provider.js";
 import { credentialSecrets } from "../providers/credentials.js";
 import type { Report, SkippedTool } from "../report/report-schema.js";
 import { ReviewStore } from "../store/review-store.js";
-import { closeProviders, prepareRunParts } from "./run-parts.js";
+import { closeProviders, prepareRunParts } from "../pipeline/run-parts.js";
 
 /** What a review or comparison needs. */
 export interface ReviewToolsOptions extends Omit<RunReviewsOptions, "command" | "outputs" | "inputs" | "store"> {
@@ -77,7 +77,7 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
 /** Plans the calls of a run and estimates tokens and cost, calling nothing (`--dry-run`). */
 export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPlan> {
   const { config } = options;
-  const loaded = await loadBatchInputs(options.toolFiles, { maxDescriptionChars: config.maxDescriptionChars, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+  const loaded = await loadInputs(options.toolFiles, { maxDescriptionChars: config.maxDescriptionChars, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   const needed = options.compare ? 2 : 1;
   if (loaded.tools.length < needed) {
     if (loaded.errors[0]) throw loaded.errors[0];

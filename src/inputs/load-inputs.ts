@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { InputError } from "../errors/input-error.js";
 import { isUrl, readFeedSource } from "../feeds/read-feed-source.js";
-import { capDescription, loadTools, type LoadedTools } from "../pipeline/load-tools.js";
+import { capDescription, loadTools, type LoadedTools } from "./load-tools.js";
 
 /** File endings read as feeds. */
 const FEED_EXTENSIONS = new Set([".xml", ".rss", ".atom", ".feed"]);
@@ -13,7 +13,7 @@ const TOOL_EXTENSIONS = new Set([".md", ".markdown", ".json", ".jsonl", ".ndjson
  * Reads batch inputs: tool files (.md, .json, .jsonl), folders of them, and RSS / Atom / JSON Feed
  * files or URLs. A bad input is reported and left out, like a bad tool.
  */
-export async function loadBatchInputs(
+export async function loadInputs(
   inputs: readonly string[],
   options: { maxDescriptionChars: number; onWarning?: (line: string) => void },
 ): Promise<LoadedTools> {

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { csvField, csvLine } from "../../src/export/to-csv.js";
+import { csvField, csvLine } from "../../src/report/to-csv.js";
 
 test.each([
   { value: "plain", expected: "plain" },
