@@ -8,24 +8,26 @@ Usage:
   panelist review <tool-file>... [options]      review one or more tools
   panelist compare <tool-file> <tool-file>... [options]
                                                 head-to-head, with a pick
-  panelist batch <input>... --store <db> [options]
-                                                unattended reviews of many tools, resumable
+  panelist batch <input>... [options]           unattended reviews of many tools, resumable
   panelist runs [--store <db>] [--tool <name>] [--limit <n>] [--json]
                                                 the stored runs, newest first
   panelist report [<run-id>] [--format <list>] [--out <dir>]
                                                 render a stored run again, no calls
   panelist stats <report.json> | --store <db> [--run <id>]
                                                 ship rates, agreement, bias checks
-  panelist export --store <db> [--run <id>] --format jsonl|csv
+  panelist export [--store <db>] [--run <id>] --format jsonl|csv
                                                 a run's reviews, flat
   panelist personas [--personas-dir <dir>]      list the reviewer personas
 
-Run 'panelist <command> --help' for a command's options.
+Run 'panelist <command> --help' for a command's options. Every command keeps its runs in one
+SQLite store (--store, else PANELIST_STORE, else ./panelist.db): a paid answer is stored as it
+arrives, and running the same command again asks only for what is missing.
 
 Exit codes: 0 every review succeeded; 1 some reviews failed, were not started (--max-cost)
 or some tools were skipped for bad input (the report lists them); 2 usage, configuration or
 input error, nothing called; 3 internal error; 4 batch --via batch-api: provider batches
-still running (run the same command again to collect them); 130 interrupted (batch: resumable).
+still running (run the same command again to collect them); 130 interrupted by Ctrl-C (what
+finished is stored; the same command again finishes the run).
 `;
 
 /** Help lines are wrapped to this many characters. */
@@ -124,7 +126,7 @@ Like review, plus a side-by-side table and a pick: the higher panel ship %, then
 higher mean confidence of ship verdicts, then the higher community ship %.
 
 ${RUN_OPTIONS}`,
-  batch: `Usage: panelist batch <input>... [--store panelist.db] [--out dir] [options]
+  batch: `Usage: panelist batch <input>... [--store <db>] [--out dir] [options]
 
 Inputs: tool files (.md, .json, .jsonl), folders of them, RSS 2.0 / Atom / JSON Feed files
 (.xml, .rss, .atom) or feed URLs. Every review is stored as it finishes; an interrupted run is
@@ -132,7 +134,8 @@ resumed by running the same command again (or --resume <run-id>). Writes tools/<
 per tool, index.md|json sorted by panel ship %, and results.jsonl as reviews finish.
 
 Batch options:
-  --since-last                skip tools already reviewed, unchanged, by the same personas and models
+  --since-last                skip tools already reviewed, unchanged, by the same persona files,
+                              prompts and models
   --resume <run-id>           finish that run: only the reviews not yet stored
   --via <direct|batch-api>    batch-api: send the reviews through OpenAI's Batch API or
                               Anthropic's Message Batches (half price, results within 24 h);

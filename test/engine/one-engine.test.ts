@@ -152,6 +152,55 @@ describe("compare keeps what it paid for", () => {
   });
 });
 
+describe("Ctrl-C in a comparison", () => {
+  test("the calls in flight finish and are kept, the page says what is missing (exit 130); the same command finishes it", async () => {
+    const listeners: (() => void)[] = [];
+    const server = await servers.start({
+      handler: (call) => {
+        // Ctrl-C once the third call has arrived.
+        if (server.calls.length === 3) listeners.forEach((listener) => listener());
+        return panelHandler(SCRIPT, personas)(call);
+      },
+      latencyMs: 20,
+    });
+    const env = { OPENAI_API_KEY: "sk-test-ctrl-c", OPENAI_BASE_URL: server.openaiBaseUrl };
+    const dir = await temporaryDirectory();
+    const argv = ["compare", CLAW, SMOL, "--model", "openai:gpt-4.1-mini", "--concurrency", "2", "--out", join(dir, "out"), "--store", join(dir, "p.db")];
+    let stderr = "";
+    const { main } = await import("../../src/cli/main.js");
+    const code = await main(argv, {
+      stdout: () => {},
+      stderr: (text) => void (stderr += text),
+      env,
+      cwd: dir,
+      onInterrupt: (listener) => {
+        listeners.push(listener);
+        return () => listeners.splice(listeners.indexOf(listener), 1);
+      },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toContain("Stopping: no new calls start");
+    expect(stderr).toContain("Run the same command again to finish it");
+    const asked = server.calls.length;
+    expect(asked).toBeGreaterThanOrEqual(3);
+    expect(asked).toBeLessThan(8);
+    const partial = await readReport(join(dir, "out"));
+    const reviewed = partial.tools.reduce((sum, tool) => sum + tool.reviews.length, 0);
+    // Every call that started came back and is on the page; the rest are listed as not started.
+    expect(reviewed).toBe(asked);
+    expect(partial.notStarted).toBe(8 - asked);
+    expect(partial.tools.flatMap((tool) => tool.failures).every((failure) => failure.kind === "stopped")).toBe(true);
+    expect(partial.summary).toBeUndefined();
+
+    const finished = await runCli(argv, env);
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain(", resumed)");
+    // Only the missing reviews and the editor summary were asked for.
+    expect(server.calls.length).toBe(asked + (8 - asked) + 1);
+    expect(facts(await readReport(join(dir, "out"))).pick?.name).toBe("SmolVLM2 Turbo");
+  });
+});
+
 describe("batch on the same engine", () => {
   test("--max-cost reaches about the same spend at concurrency 8 as at 1: a call that does not fit waits for those in flight", async () => {
     const dir = await temporaryDirectory();

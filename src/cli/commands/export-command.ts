@@ -1,5 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { checkOutputFile } from "../../engine/check-output-folder.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from "../../export/export-run.js";
 import { ReviewStore } from "../../store/review-store.js";
@@ -23,6 +24,7 @@ export async function runExportCommand(commandLine: CommandLine, io: CliIO): Pro
       io.stderr(`Exported ${count} reviews of run ${runId}\n`);
       return EXIT.ok;
     }
+    checkOutputFile(output);
     const stream = createWriteStream(output);
     const count = await exportRun(store, runId, format, async (chunk) => {
       if (!stream.write(chunk)) await once(stream, "drain");
