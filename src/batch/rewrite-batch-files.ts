@@ -7,7 +7,7 @@ import { batchOutputs } from "./batch-outputs.js";
  * Writes a stored batch run's files again from the store (`panelist report <batch-run-id>`):
  * results.jsonl, the page of every tool whose panel is complete, and the index.
  */
-export async function rewriteBatchFiles(store: ReviewStore, run: RunRecord, config: Pick<RunConfig, "out" | "formats">, secrets: readonly string[]): Promise<string[]> {
+export async function rewriteBatchFiles(store: ReviewStore, run: RunRecord, config: Pick<RunConfig, "out" | "formats">, secrets: readonly string[]): Promise<{ files: string[]; toolReports: number }> {
   const outputs = batchOutputs(config, secrets);
   outputs.check();
   const tools = store.runTools(run.id);
@@ -20,6 +20,5 @@ export async function rewriteBatchFiles(store: ReviewStore, run: RunRecord, conf
     const complete = plan ? resultsOf([entry], own, plan, 0, true)[0]!.failures.every((failure) => failure.kind !== "stopped") : own.length > 0;
     if (complete) outputs.toolDone!(entry);
   }
-  const files = await outputs.finish(store, run.id);
-  return [...files, `${outputs.toolReports} tool pages`];
+  return { files: await outputs.finish(store, run.id), toolReports: outputs.toolReports };
 }

@@ -29,13 +29,19 @@ export function createOutputFolder(folder: string, setting = "--out"): void {
 }
 
 /**
- * Makes sure a file can be written at `path` (export --output): not a folder, its folder
- * writable (created if missing).
+ * Makes sure a file can be written at `path` (export --output): not a folder, not under a file,
+ * in a folder that can be written. A missing folder is left for the writer to create.
  */
 export function checkOutputFile(path: string, setting = "--output"): void {
   const existing = statOf(path);
   if (existing?.isDirectory()) throw new ConfigError(setting, `${path} is a folder, not a file`);
-  checkOutputFolder(dirname(resolve(path)), setting);
+  const folder = existing ? dirname(resolve(path)) : nearestExisting(path);
+  if (!statOf(folder)!.isDirectory()) throw new ConfigError(setting, `${path} cannot be created: ${folder} is a file`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new ConfigError(setting, `${path} cannot be created: ${folder} is not writable`);
+  }
   if (existing) {
     try {
       accessSync(path, constants.W_OK);

@@ -8,8 +8,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The columns of an export, in order. */
 export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
-  "runId", "tool", "identity", "category", "pricing", "url", "persona", "model", "verdict", "confidence", "quote", "rationale",
-  "strengths", "risks", "pricingRead", "inputTokens", "cachedInputTokens", "outputTokens", "costUsd", "latencyMs", "attempts", "fromCache", "createdAt",
+  "runId", "tool", "identity", "category", "pricing", "url", "persona", "model", "sample", "verdict", "confidence", "quote", "rationale",
+  "strengths", "risks", "pricingRead", "inputTokens", "cachedInputTokens", "outputTokens", "costUsd", "latencyMs", "attempts", "fromCache", "source", "createdAt",
 ];
 
 /** Writes a run's reviews flat, one line per review, streaming from the store. Returns the row count. */

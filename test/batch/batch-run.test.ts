@@ -187,18 +187,22 @@ describe("panelist export", () => {
     expect(jsonl.code).toBe(0);
     const rows = jsonl.stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(rows).toHaveLength(8);
-    expect(rows[0]).toMatchObject({ tool: "Claw Code", persona: "business", verdict: "ship", model: "openai:m" });
+    expect(rows[0]).toMatchObject({ tool: "Claw Code", persona: "business", verdict: "ship", model: "openai:m", sample: 0, source: "call" });
     const csvPath = join(dir, "reviews.csv");
     const csv = await runCli(["export", "--store", store, "--format", "csv", "--output", csvPath]);
     expect(csv.code).toBe(0);
     const text = await readFile(csvPath, "utf8");
     const csvLines = text.trimEnd().split("\r\n");
-    expect(csvLines[0]!.startsWith("runId,tool,identity,category,pricing,url,persona,model,verdict,confidence,quote")).toBe(true);
+    expect(csvLines[0]!.startsWith("runId,tool,identity,category,pricing,url,persona,model,sample,verdict,confidence,quote")).toBe(true);
+    expect(csvLines[0]!.endsWith(",attempts,fromCache,source,createdAt")).toBe(true);
     expect(csvLines).toHaveLength(9);
     // The hostile tool's pricing `"Free" | <u>trust me</u>` is one quoted cell.
     expect(text).toContain(',"""Free"" | <u>trust me</u>",');
     const bad = await runCli(["export", "--store", store, "--format", "xml"]);
     expect(bad.code).toBe(2);
+    // An --output under a file is one line, before anything is written.
+    const under = await runCli(["export", "--store", store, "--format", "csv", "--output", join(csvPath, "reviews.csv")]);
+    expect(under).toMatchObject({ code: 2, stderr: `panelist: --output: ${join(csvPath, "reviews.csv")} cannot be created: ${csvPath} is a file\n` });
   });
 });
 

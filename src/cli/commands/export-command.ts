@@ -1,4 +1,5 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { once } from "node:events";
 import { checkOutputFile } from "../../engine/check-output-folder.js";
 import { ConfigError } from "../../errors/config-error.js";
@@ -25,6 +26,7 @@ export async function runExportCommand(commandLine: CommandLine, io: CliIO): Pro
       return EXIT.ok;
     }
     checkOutputFile(output);
+    mkdirSync(dirname(resolve(output)), { recursive: true });
     const stream = createWriteStream(output);
     const count = await exportRun(store, runId, format, async (chunk) => {
       if (!stream.write(chunk)) await once(stream, "drain");

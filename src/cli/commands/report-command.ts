@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { runConfigSchema } from "../../config/run-config.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { zodIssueText } from "../../errors/zod-issue-text.js";
@@ -33,7 +33,8 @@ export async function runReportCommand(commandLine: CommandLine, io: CliIO): Pro
     let files: string[];
     if (run.command === "batch") {
       const { rewriteBatchFiles } = await import("../../batch/rewrite-batch-files.js");
-      files = await rewriteBatchFiles(store, run, config, secrets);
+      const written = await rewriteBatchFiles(store, run, config, secrets);
+      files = [...written.files, `${written.toolReports} tool pages in ${join(config.out, "tools")}`];
     } else {
       const { writeRunReport } = await import("../../engine/report-outputs.js");
       files = writeRunReport(store, run.id, config, { secrets, onWarning: (line) => io.stderr(`warning: ${line}\n`) }).files;
