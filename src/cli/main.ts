@@ -47,9 +47,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr(`panelist: ${redactSecrets(error.message, secretValues(io.env))}\n`);
       return EXIT.usage;
     }
-    // Not an input or configuration problem: a bug. Say so plainly, without secrets.
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr(`panelist: internal error: ${redactSecrets(message, secretValues(io.env))}\n`);
+    // Not an input or configuration problem: a bug. Say so plainly, in one line and without secrets;
+    // the stack only when asked for (--debug or PANELIST_DEBUG=1).
+    const debug = argv.includes("--debug") || /^(1|true|yes|on)$/i.test(io.env.PANELIST_DEBUG ?? "");
+    const line = error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`.split("\n")[0] : String(error);
+    const text = debug && error instanceof Error && error.stack ? error.stack : `${line} (a bug in Panelist: please report it; PANELIST_DEBUG=1 shows where it happened)`;
+    io.stderr(`panelist: internal error: ${redactSecrets(text, secretValues(io.env))}\n`);
     return EXIT.internal;
   }
 }

@@ -121,6 +121,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   output: { type: "string", short: "o" },
   "log-json": { type: "boolean" },
+  debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;

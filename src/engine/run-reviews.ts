@@ -8,7 +8,8 @@ import type { JobContext, ReviewJob } from "../pipeline/run-review-job.js";
 import { runEditorSummary } from "../pipeline/run-summary.js";
 import type { BatchLimits } from "../providers/batch-api.js";
 import { assertBatchApiModels } from "../providers/create-batch-api.js";
-import type { Credentials } from "../providers/credentials.js";
+import { credentialSecrets, type Credentials } from "../providers/credentials.js";
+import { redactDeep } from "../providers/redact-secrets.js";
 import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { providerLabel } from "../providers/provider.js";
 import type { SkippedTool } from "../report/report-schema.js";
@@ -180,7 +181,11 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
   const personaHashes = new Map(run.personas.map((persona) => [persona.id, persona.hash]));
   let cached = 0;
   let notStarted = 0;
-  const record = async (job: ReviewJob, outcome: JobOutcome): Promise<void> => {
+  const secrets = credentialSecrets(options.credentials);
+  const record = async (job: ReviewJob, paid: JobOutcome): Promise<void> => {
+    // Redacted before it is stored: the store, its exports and every page rendered from it are
+    // files a user shares, and a model or server can echo a key back.
+    const outcome = redactDeep(paid, secrets);
     if (outcome.status === "reviewed") {
       // The answers first: a review's answers and the review commit in one transaction.
       for (const answer of outcome.answers) store.putResponse(answer.requestHash, answer.model, answer.response);
@@ -236,7 +241,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
 
   const interrupted = Boolean(options.stopSignal?.aborted || options.abortSignal?.aborted || scheduleError);
   if (!interrupted && pendingBatches.length === 0 && wantsSummary(options.command, config)) {
-    progress.costUsd += await summarize(store, run.id, parts, context, options.onWarning);
+    progress.costUsd += await summarize(store, run.id, parts, context, secrets, options.onWarning);
   }
   store.setRunStatus(run.id, interrupted || pendingBatches.length > 0 ? "interrupted" : "finished");
   if (scheduleError) throw scheduleError.error;
@@ -269,11 +274,11 @@ function wantsSummary(command: RunCommand, config: RunConfig): boolean {
  * and stores the outcome with the run; its answer is kept like a review's, so a re-run of the same
  * comparison asks nothing. Returns what it cost. A failed summary is a warning, not a failure.
  */
-async function summarize(store: ReviewStore, runId: string, parts: RunParts, context: JobContext, onWarning?: (line: string) => void): Promise<number> {
+async function summarize(store: ReviewStore, runId: string, parts: RunParts, context: JobContext, secrets: readonly string[], onWarning?: (line: string) => void): Promise<number> {
   const built = buildRunReport(store, runId)!;
   // With no verdict at all there is nothing for a moderator to summarise.
   if (!built.report.tools.some((tool) => tool.reviews.length > 0)) return 0;
-  const outcome = await runEditorSummary(built.report, parts.providers[0]!, parts.templates, context);
+  const outcome = redactDeep(await runEditorSummary(built.report, parts.providers[0]!, parts.templates, context), secrets);
   if (!outcome.ok) onWarning?.(`editor summary: ${outcome.error}`);
   if (outcome.ok) for (const answer of outcome.answers) store.putResponse(answer.requestHash, answer.model, answer.response);
   const { answers: _answers, ...kept } = outcome.ok ? outcome : { ...outcome, answers: [] };

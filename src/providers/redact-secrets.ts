@@ -21,3 +21,16 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>):
     value && /(_KEY|_TOKEN|SECRET|PASSWORD)$|^(API_KEY|TOKEN)$/i.test(name) ? [value] : [],
   );
 }
+
+/**
+ * Redacts every string inside a value (a review, a failure, a stored answer), leaving its shape:
+ * what is stored is a file a user shares, so a key a model echoed back never reaches it.
+ */
+export function redactDeep<T>(value: T, secrets: readonly (string | undefined)[] = []): T {
+  if (typeof value === "string") return redactSecrets(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, secrets)])) as T;
+  }
+  return value;
+}

@@ -172,13 +172,16 @@ export class ReviewStore {
 
   /**
    * Opens (creating it and its folder if needed) the store at `path` and brings its schema up to
-   * date. A path that cannot hold a store (a folder, a file that is not SQLite, a damaged
+   * date (`create: false`: only an existing one). A path that cannot hold a store (a folder, a file that is not SQLite, a damaged
    * database, one from a newer Panelist) is a ConfigError naming `--store` and the path.
    */
-  static open(path: string, setting = "--store"): ReviewStore {
+  static open(path: string, options: { setting?: string; create?: boolean } = {}): ReviewStore {
+    const setting = options.setting ?? "--store";
     if (path !== ":memory:") {
       const existing = statIfAny(path);
       if (existing?.isDirectory()) throw new ConfigError(setting, `${path} is a folder, not a store file`);
+      // A command that only reads (runs, report, stats, export) must not leave an empty store behind a typo.
+      if (!existing && options.create === false) throw new ConfigError(setting, `no store at ${path} (runs are kept in ./panelist.db unless --store or PANELIST_STORE names another)`);
       if (!existing) {
         try {
           mkdirSync(dirname(path), { recursive: true });

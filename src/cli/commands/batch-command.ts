@@ -107,7 +107,7 @@ async function printBatchStatus(commandLine: CommandLine, io: CliIO): Promise<nu
   const { config, env, credentials } = resolveConfig({ flags: { ...commandLine.flags, models: commandLine.flags.models ?? "none:none" }, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
   const { stdout } = redactingPrinters(io, env);
   const { providerBatchStatus } = await import("../../batch/provider-batch-status.js");
-  const store = ReviewStore.open(storePath(commandLine, io));
+  const store = ReviewStore.open(storePath(commandLine, io), { create: false });
   try {
     const { runId, batches } = await providerBatchStatus(store, { ...(commandLine.batch.resume ? { runId: commandLine.batch.resume } : {}), config, credentials });
     stdout(`Run ${runId}: ${batches.length} provider batch(es)\n`);

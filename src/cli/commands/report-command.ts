@@ -23,7 +23,7 @@ export async function runReportCommand(commandLine: CommandLine, io: CliIO): Pro
   // Keys never reach a file, even when a stored answer echoes one back.
   const secrets = secretValues({ ...readDotenv(io.cwd), ...io.env });
   const path = storePath(commandLine, io);
-  const store = ReviewStore.open(path);
+  const store = ReviewStore.open(path, { create: false });
   try {
     const [given] = commandLine.positionals;
     const runId = given ?? store.listRuns()[0]?.id;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { ConfigError } from "../../errors/config-error.js";
 import { ReviewStore, type RunListing } from "../../store/review-store.js";
 import { EXIT, type CliIO } from "../cli-io.js";
@@ -10,7 +11,11 @@ export async function runRunsCommand(commandLine: CommandLine, io: CliIO): Promi
   const limit = limitText === undefined ? 20 : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError("--limit", `must be a whole number from 1 and up, got "${limitText}"`);
   const path = storePath(commandLine, io);
-  const store = ReviewStore.open(path);
+  if (!existsSync(path)) {
+    io.stdout(`No runs yet: no store at ${path} (review, compare and batch create it)\n`);
+    return EXIT.ok;
+  }
+  const store = ReviewStore.open(path, { create: false });
   let runs: RunListing[];
   try {
     runs = store.listRunsWithCounts({ limit, ...(tool ? { tool } : {}) });

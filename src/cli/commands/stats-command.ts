@@ -34,7 +34,7 @@ export async function runStatsCommand(commandLine: CommandLine, io: CliIO): Prom
     outDir = typeof commandLine.flags.out === "string" ? commandLine.flags.out : dirname(file);
   } else {
     const path = storePath(commandLine, io);
-    const store = ReviewStore.open(path);
+    const store = ReviewStore.open(path, { create: false });
     try {
       const runId = commandLine.batch.run ?? store.listRuns()[0]?.id;
       if (!runId || !store.getRun(runId)) throw new ConfigError("--run", runId ? `no run "${runId}" in ${path}` : `no runs in ${path}`);
