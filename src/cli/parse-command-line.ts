@@ -130,7 +130,7 @@ const OPTIONS = {
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message;
     const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? "arguments";
@@ -194,4 +194,23 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     ...(values.replay === undefined ? {} : { replay: values.replay }),
     flags,
   };
+}
+
+/**
+ * `--concurrency -3` reads to parseArgs as a flag with no value followed by an unknown `-3`;
+ * joined as `--concurrency=-3` the value reaches validation, which says what is wrong with it.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    const next = argv[index + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    const option = name === undefined ? undefined : (OPTIONS as Record<string, { type: string }>)[name];
+    if (option?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      result.push(`${arg}=${next}`);
+      index += 1;
+    } else result.push(arg);
+  }
+  return result;
 }

@@ -51,6 +51,20 @@ describe("what is paid for is kept, what is secret stays secret", () => {
 });
 
 describe("errors a user can cause are one line", () => {
+  test.each([
+    [["--concurrency", "-3"], "panelist: --concurrency: must be at least 1\n"],
+    [["--concurrency", "abc"], "panelist: --concurrency: must be a number\n"],
+    [["--concurrency", "9999"], "panelist: --concurrency: must be at most 512\n"],
+    [["--max-cost", "-1"], "panelist: --max-cost: must be more than 0\n"],
+    [["--temperature", "-0.5"], "panelist: --temperature: must be at least 0\n"],
+    [["--format", "pdf"], "panelist: --format: must be one of md, json, html, csv\n"],
+    [["--spotlight", "loud"], "panelist: --spotlight: must be one of datamark, delimit, off\n"],
+    [["--out", ""], "panelist: --out: must not be empty\n"],
+  ])("review %j: Panelist's words, not the validator's", async (flags, message) => {
+    const run = await runCli(["review", CLAW, "--model", "openai:m", ...flags], { OPENAI_API_KEY: "sk-test-words" });
+    expect(run).toMatchObject({ code: 2, stderr: message });
+  });
+
   test("an internal error is one line without a stack; PANELIST_DEBUG=1 shows the stack", async () => {
     const failing = (env: Record<string, string>) => {
       let stderr = "";
