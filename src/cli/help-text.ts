@@ -66,7 +66,8 @@ const KEYS_PARAGRAPH = wrap(
   0,
 );
 
-const RUN_OPTIONS = `Options:
+/** The run options, each line tagged by the commands that take it (untagged: every run command). */
+const RUN_OPTIONS_TAGGED = `Options:
   --model <provider:model>    ${MODEL_OPTION}
   --out <dir>                 output folder (default ./panelist-out)
   --store <file>              SQLite store every run is kept in (default ./panelist.db,
@@ -78,10 +79,10 @@ const RUN_OPTIONS = `Options:
   --seed <n>                  seed of the first sample (then seed+1, …) where the provider takes one
   --assign <list>             per-persona models: skeptic=anthropic:…,futurist=openai:…
   --spotlight <mode>          datamark|delimit|off: how tool text is marked in prompts (default datamark)
-  --swap                      compare: run again with the tools reversed; report a pick that flips
-  --replay <report.json>      re-render recorded reviews (with --format, --out); no calls
-  --summary, --no-summary     a moderator's 2-4 sentence editor summary (default: on for
-                              compare, off for review); it never changes the pick
+[compare]  --swap                      run again with the tools reversed; report a pick that flips
+[review]  --replay <report.json>      re-render recorded reviews (with --format, --out); no calls
+[review,compare]  --summary, --no-summary     a moderator's 2-4 sentence editor summary (default: on for
+[review,compare]                              compare, off for review); it never changes the pick
   --personas <ids>            subset of personas, comma-separated, in panel order
   --personas-dir <dir>        use your own persona files instead of the built-in panel
   --concurrency <n>           calls in flight at once (default 8)
@@ -101,7 +102,9 @@ const RUN_OPTIONS = `Options:
   --max-description-chars <n> cut longer descriptions, with a warning (default 20000)
   --threads <n>               CPU threads for local: models (default: half the logical cores)
   --models-dir <dir>          where local: models are downloaded (default ~/.cache/panelist/models)
-  --dry-run                   list the planned calls with token and cost estimates; call nothing
+[review,compare]  --dry-run                   list the planned calls with token and cost estimates; call nothing
+[batch]  --dry-run                   list the tools and planned calls with token and cost estimates (the
+[batch]                              tools --since-last would skip left out); call nothing, store nothing
   -v, --verbose               one line per call on stderr
   --log-json                  one JSON line per call on stderr (for scheduled jobs)
   -h, --help                  show this help
@@ -112,6 +115,17 @@ local: takes a .gguf file, hf:<user>/<repo>/<file>.gguf, an https:// URL or a kn
 PANELIST_THREADS, HF_ENDPOINT (a mirror) and HF_TOKEN (gated models) apply to it.
 `;
 
+/** The options a command takes: lines tagged for other commands are left out. */
+function runOptions(command: "review" | "compare" | "batch"): string {
+  return RUN_OPTIONS_TAGGED.split("\n")
+    .flatMap((line) => {
+      const tag = /^\[([a-z,]+)\]/.exec(line);
+      if (!tag) return [line];
+      return tag[1]!.split(",").includes(command) ? [line.slice(tag[0].length)] : [];
+    })
+    .join("\n");
+}
+
 /** Help for each command. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   review: `Usage: panelist review <tool-file>... [options]
@@ -119,13 +133,13 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
 Every persona reviews every tool; writes report.md and report.json to --out.
 Tool files: Markdown with YAML front matter (.md), JSON (.json) or JSON Lines (.jsonl).
 
-${RUN_OPTIONS}`,
+${runOptions("review")}`,
   compare: `Usage: panelist compare <tool-file> <tool-file>... [options]
 
 Like review, plus a side-by-side table and a pick: the higher panel ship %, then the
 higher mean confidence of ship verdicts, then the higher community ship %.
 
-${RUN_OPTIONS}`,
+${runOptions("compare")}`,
   batch: `Usage: panelist batch <input>... [--store <db>] [--out dir] [options]
 
 Inputs: tool files (.md, .json, .jsonl), folders of them, RSS 2.0 / Atom / JSON Feed files
@@ -145,7 +159,7 @@ Batch options:
   --poll-seconds <n>          first wait between batch status checks (default 30, grows to 10 min)
   --status                    show the provider batches of the latest run (or --resume <id>)
 
-${RUN_OPTIONS}`,
+${runOptions("batch")}`,
   stats: `Usage: panelist stats <report.json> [--out <dir>]
        panelist stats --store <db> [--run <run-id>]
 

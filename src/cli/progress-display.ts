@@ -4,6 +4,8 @@ import type { BatchProgress } from "../batch/run-batch.js";
 /** Shows batch progress: a bar on a terminal, a plain line every few seconds otherwise. */
 export interface ProgressDisplay {
   update(progress: BatchProgress): void;
+  /** Prints text through `write` without breaking the bar: above it on a terminal, as is otherwise. */
+  print(text: string, write: (text: string) => void): void;
   stop(): void;
 }
 
@@ -25,11 +27,22 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
         format: "{bar} {value}/{total} reviews · {failed} failed · {cached} cached · {rate}/s · {tokens} tokens · ${cost} · ETA {eta_formatted}",
         hideCursor: true,
         clearOnComplete: false,
+        // Redraw even when the text is unchanged: a line printed above the bar has just cleared it.
+        forceRedraw: true,
       },
       cliProgress.Presets.shades_classic,
     );
     let startedBar = false;
+    let stopped = false;
     return {
+      print(text, write) {
+        if (!startedBar || stopped) return write(text);
+        // Clear the bar's line, write the text from its start (text that begins on a fresh line
+        // needs no blank line above it), then draw the bar again below.
+        stream.write("\r\u001b[2K");
+        write(text.replace(/^\n/, ""));
+        bar.render();
+      },
       update(progress) {
         const payload = { failed: progress.failed, cached: progress.cached, rate: rate(progress).toFixed(1), tokens: progress.inputTokens + progress.outputTokens, cost: progress.costUsd.toFixed(4) };
         if (!startedBar) {
@@ -37,7 +50,10 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
           startedBar = true;
         } else bar.update(progress.done + progress.failed, payload);
       },
-      stop: () => bar.stop(),
+      stop: () => {
+        stopped = true;
+        bar.stop();
+      },
     };
   }
   const line = (progress: BatchProgress): string => {
@@ -52,6 +68,7 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
   timer.unref();
   return {
     update: (progress) => void (latest = progress),
+    print: (text, write) => write(text),
     stop: () => clearInterval(timer),
   };
 }

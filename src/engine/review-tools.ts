@@ -9,7 +9,9 @@ import { providerLabel } from "../providers/provider.js";
 import { credentialSecrets } from "../providers/credentials.js";
 import type { Report, SkippedTool } from "../report/report-schema.js";
 import { ReviewStore } from "../store/review-store.js";
-import { closeProviders, prepareRunParts } from "../pipeline/run-parts.js";
+import { closeProviders, personaHash, prepareRunParts, promptSetHash } from "../pipeline/run-parts.js";
+import { toolContentHash, toolIdentity } from "../tools/tool-identity.js";
+import type { RunCommand } from "./open-run.js";
 
 /** What a review or comparison needs. */
 export interface ReviewToolsOptions extends Omit<RunReviewsOptions, "command" | "outputs" | "inputs" | "store"> {
@@ -50,6 +52,8 @@ export interface ReviewPlan {
   /** Null when any model's price is unknown. */
   maxCostUsd: number | null;
   skipped: SkippedTool[];
+  /** Tools `--since-last` leaves out: reviewed before, unchanged, by the same panel. */
+  skippedSinceLast: number;
 }
 
 /**
@@ -74,9 +78,14 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
   }
 }
 
-/** Plans the calls of a run and estimates tokens and cost, calling nothing (`--dry-run`). */
-export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPlan> {
+/**
+ * Plans the calls of a run and estimates tokens and cost, calling nothing and storing nothing
+ * (`--dry-run`). With `sinceLast` and a store, the tools a batch would leave out are left out.
+ * `batch` plans no editor summary.
+ */
+export async function planReviews(options: ReviewToolsOptions & { command?: RunCommand }): Promise<ReviewPlan> {
   const { config } = options;
+  const command = options.command ?? (options.compare ? "compare" : "review");
   const loaded = await loadInputs(options.toolFiles, { maxDescriptionChars: config.maxDescriptionChars, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   const needed = options.compare ? 2 : 1;
   if (loaded.tools.length < needed) {
@@ -86,7 +95,17 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
   for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
   const parts = await prepareRunParts(config, options.credentials);
   await closeProviders(parts.providers);
-  const tools = loaded.tools.map((tool, index) => ({ toolId: index, tool }));
+  const personaKeys = parts.personas.map((persona) => ({ id: persona.id, hash: personaHash(persona) }));
+  const promptHash = promptSetHash(parts.templates.hashes, config.spotlight);
+  const seen = new Set<string>();
+  const distinct = loaded.tools.filter((tool) => {
+    const key = `${toolIdentity(tool)}\u0000${toolContentHash(tool)}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  const fresh = options.sinceLast && options.store
+    ? distinct.filter((tool) => !options.store!.reviewedBefore(toolIdentity(tool), toolContentHash(tool), personaKeys, parts.providers.map(providerLabel), promptHash))
+    : distinct;
+  const tools = fresh.map((tool, index) => ({ toolId: index, tool }));
   const planInput = { personas: parts.personas, panelFor: parts.panelFor, templates: parts.templates, spotlight: config.spotlight, samples: config.samples, window: leadWindow(config.concurrency, parts.providers) };
   const jobs = [...planJobs({ ...planInput, tools }), ...(options.compare && config.swap ? planJobs({ ...planInput, tools: [...tools].reverse(), firstSample: config.samples }) : [])];
   const calls = jobs.map((job): PlannedCall => {
@@ -96,7 +115,7 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
     const maxOutputTokens = config.maxOutputTokens;
     return { tool: job.tool.name, persona: job.persona.id, model, inputTokens, maxOutputTokens, maxCostUsd: price ? maxCostOf(inputTokens, maxOutputTokens, price) : null };
   });
-  if (config.summary ?? options.compare) {
+  if (command !== "batch" && (config.summary ?? options.compare)) {
     const model = providerLabel(parts.providers[0]!);
     const price = findPrice(model, parts.prices);
     // The moderator reads every verdict: roughly a quote and a few risks per review.
@@ -111,5 +130,6 @@ export async function planReviews(options: ReviewToolsOptions): Promise<ReviewPl
     maxOutputTokens: calls.reduce((sum, call) => sum + call.maxOutputTokens, 0),
     maxCostUsd: costs.includes(null) ? null : (costs as number[]).reduce((sum, cost) => sum + cost, 0),
     skipped: loaded.skipped,
+    skippedSinceLast: distinct.length - fresh.length,
   };
 }

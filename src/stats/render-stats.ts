@@ -27,7 +27,7 @@ export function renderStatsMarkdown(stats: PanelStats): string {
   const lines = [
     "## Statistics",
     "",
-    `${stats.reviews} reviews · ${stats.personas.length} personas × ${stats.models.length} models × ${stats.samples} samples. Ship rates with 95% Wilson intervals.`,
+    `${plural(stats.reviews, "review")} · ${plural(stats.personas.length, "persona")} × ${plural(stats.models.length, "model")} × ${plural(stats.samples, "sample")}. Ship rates with 95% Wilson intervals.`,
     "",
     `| Persona | ${stats.models.join(" | ")} | All models | Mean confidence (ship / skip) |`,
     `| --- | ${stats.models.map(() => "---").join(" | ")} | --- | --- |`,
@@ -56,4 +56,8 @@ export function renderStatsMarkdown(stats: PanelStats): string {
     lines.push("Bias checks: none fired.", "");
   }
   return lines.join("\n");
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -124,3 +124,68 @@ describe("errors a user can cause are one line", () => {
     expect(stderr.split("\n").filter(Boolean).length).toBeLessThanOrEqual(1);
   });
 });
+
+describe("the terminal and the words", () => {
+  test("batch --dry-run plans every call, leaves out what --since-last would skip, and stores or calls nothing", async () => {
+    const server = await servers.start();
+    const dir = await temporaryDirectory();
+    const store = join(dir, "p.db");
+    const env = { OPENAI_API_KEY: "sk-test-dry", OPENAI_BASE_URL: server.openaiBaseUrl };
+    const fresh = await runCli(["batch", CLAW, "fixtures/tools/forge-cli.md", "--dry-run", "--since-last", "--model", "openai:gpt-4.1-mini", "--store", store, "--out", join(dir, "out")], env);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout.trim().split("\n").at(-1)).toMatch(/^Dry run: 8 calls planned, ~\d+ input tokens, ≤ 8192 output tokens, ≤ \$\d+\.\d{4}; nothing was called\.$/);
+    expect(existsSync(store)).toBe(false);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    expect(server.calls).toHaveLength(0);
+    // Once Claw Code is reviewed, a dry run with --since-last plans only Forge CLI.
+    expect((await runCli(["batch", CLAW, "--model", "openai:gpt-4.1-mini", "--store", store, "--out", join(dir, "out")], env)).code).toBe(0);
+    const calls = server.calls.length;
+    const after = await runCli(["batch", CLAW, "fixtures/tools/forge-cli.md", "--dry-run", "--since-last", "--model", "openai:gpt-4.1-mini", "--store", store], env);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain("1 tool left out: reviewed before, unchanged, by the same panel (--since-last)");
+    expect(after.stdout).toMatch(/Dry run: 4 calls planned/);
+    expect(after.stdout).not.toContain("Claw Code /");
+    expect(server.calls).toHaveLength(calls);
+  });
+
+  test("each command's help lists only what it takes", async () => {
+    const help = async (command: string) => (await runCli([command, "--help"])).stdout;
+    const batch = await help("batch");
+    for (const flag of ["--swap", "--replay", "--summary"]) expect(batch).not.toContain(flag);
+    expect(batch).toContain("--dry-run");
+    const review = await help("review");
+    expect(review).toContain("--replay");
+    expect(review).not.toContain("--swap");
+    expect(await help("compare")).toContain("--swap");
+  });
+
+  test("a tool compared with itself, and a file beside --replay, are one line each, not silently done", async () => {
+    const same = await runCli(["compare", CLAW, CLAW, "--model", "openai:m", "--store", join(await temporaryDirectory(), "p.db")], { OPENAI_API_KEY: "sk-test-same" });
+    expect(same).toMatchObject({ code: 2, stderr: "panelist: compare: needs at least two different tools, got 1\n" });
+    const replay = await runCli(["review", "--replay", "report.json", CLAW]);
+    expect(replay).toMatchObject({ code: 2, stderr: `panelist: --replay: re-renders the reviews recorded in report.json alone; ${CLAW} would be ignored (review it in a run of its own)\n` });
+  });
+
+  test("one tool, one call: the summary line says \"1 call\" and \"0 tools skipped\"", async () => {
+    const server = await servers.start();
+    const dir = await temporaryDirectory();
+    const run = await runCli(["review", CLAW, "--personas", "skeptic", "--model", "openai:gpt-4.1-mini", "--store", join(dir, "p.db"), "--out", dir], { OPENAI_API_KEY: "sk-test-plural", OPENAI_BASE_URL: server.openaiBaseUrl });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Reviews: 1 done, 0 failed, 0 not started, 0 tools skipped · 1 call · /);
+  });
+
+  test("on a terminal, a warning goes above the progress bar: the bar's line is cleared first and drawn again after", async () => {
+    const { createProgressDisplay } = await import("../../src/cli/progress-display.js");
+    let written = "";
+    const stream = Object.assign(new (await import("node:stream")).Writable({ write: (chunk, _encoding, done) => void ((written += chunk.toString()), done()) }), { isTTY: true, columns: 120 });
+    const display = createProgressDisplay(stream);
+    display.update({ total: 10, done: 3, failed: 0, cached: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+    const before = written.length;
+    display.print("warning: feed.rss: unknown key, ignored\n", (text) => stream.write(text));
+    const after = written.slice(before);
+    expect(after.startsWith("\r\u001b[2Kwarning: feed.rss: unknown key, ignored\n")).toBe(true);
+    // The bar comes back below the line.
+    expect(after.slice("\r\u001b[2Kwarning: feed.rss: unknown key, ignored\n".length)).toMatch(/3\/10 reviews/);
+    display.stop();
+  });
+});

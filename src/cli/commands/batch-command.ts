@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import { resolveConfig } from "../../config/resolve-config.js";
+import type { RunConfig } from "../../config/run-config.js";
+import type { Credentials } from "../../providers/credentials.js";
 import { ConfigError } from "../../errors/config-error.js";
 import type { CallEvent } from "../../pipeline/call-event.js";
 import { runBatch, type BatchSummary } from "../../batch/run-batch.js";
@@ -7,6 +10,8 @@ import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
 import { createDownloadDisplay } from "../download-progress.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
+import { formatPlan } from "../format-plan.js";
+import { count } from "../plural.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { storePath } from "../store-path.js";
 
@@ -20,20 +25,12 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
   if (options.status) return printBatchStatus(commandLine, io);
   if (commandLine.positionals.length === 0 && !options.resume) throw new ConfigError("batch", "give at least one input: tool files, a folder, or a feed file or URL");
   const { config, env, credentials, modelNote } = resolveConfig({ flags: commandLine.flags, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
-  const { stdout, stderr } = redactingPrinters(io, env);
+  const printers = redactingPrinters(io, env);
+  const { stdout } = printers;
+  const progress = !config.dryRun && io.progressStream && !commandLine.logJson ? createProgressDisplay(io.progressStream) : undefined;
+  // While the bar is up, every line goes above it: the bar is cleared, the line written, the bar drawn again.
+  const stderr = (text: string): void => (progress ? progress.print(text, printers.stderr) : printers.stderr(text));
   if (modelNote) stderr(`${modelNote}\n`);
-  if (config.dryRun) throw new ConfigError("--dry-run", "is for review and compare; batch runs can be capped with --max-cost");
-  if (options.wait && config.via !== "batch-api") throw new ConfigError("--wait", "is for --via batch-api: direct runs always finish before they exit");
-
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let runId: string | undefined;
-  const unsubscribe = io.onInterrupt?.(() => {
-    if (!stop.signal.aborted) {
-      stop.abort();
-      stderr("\nStopping: no new calls start; waiting for the calls in flight (Ctrl-C again to abort them)…\n");
-    } else abort.abort();
-  });
   // A feed or a JSON Lines export repeats the same unknown key on every line: say it once, with a count.
   const unknownKeys = new Map<string, number>();
   const warn = (line: string): void => {
@@ -45,9 +42,20 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
     }
     stderr(`warning: ${line}\n`);
   };
+  if (config.dryRun) return dryRun(commandLine, io, config, credentials, stdout, warn);
+  if (options.wait && config.via !== "batch-api") throw new ConfigError("--wait", "is for --via batch-api: direct runs always finish before they exit");
+
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let runId: string | undefined;
+  const unsubscribe = io.onInterrupt?.(() => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      stderr("\nStopping: no new calls start; waiting for the calls in flight (Ctrl-C again to abort them)…\n");
+    } else abort.abort();
+  });
   const storeFile = storePath(commandLine, io);
   const store = ReviewStore.open(storeFile);
-  const progress = io.progressStream && !commandLine.logJson ? createProgressDisplay(io.progressStream) : undefined;
   let summary: BatchSummary;
   try {
     summary = await runBatch({
@@ -79,7 +87,7 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
     progress?.stop();
     unsubscribe?.();
     store.close();
-    for (const [key, count] of unknownKeys) if (count > 1) stderr(`warning: ${key}: unknown key ignored in ${count} records\n`);
+    for (const [key, seen] of unknownKeys) if (seen > 1) stderr(`warning: ${key}: unknown key ignored in ${count(seen, "record")}\n`);
   }
   stdout(
     `Run ${summary.runId}: ${summary.tools} tools · reviewed ${summary.reviewed} (${summary.cached} from cache) · failed ${summary.failed} · ` +
@@ -99,6 +107,31 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
     return EXIT.interrupted;
   }
   return summary.failed > 0 || summary.notStarted > 0 || summary.skippedBadInput.length > 0 ? EXIT.someFailed : EXIT.ok;
+}
+
+/**
+ * `panelist batch --dry-run`: the tools and every planned call with token and cost estimates,
+ * the tools --since-last would leave out left out; nothing is called, stored or written.
+ */
+async function dryRun(
+  commandLine: CommandLine,
+  io: CliIO,
+  config: RunConfig,
+  credentials: Credentials,
+  stdout: (text: string) => void,
+  onWarning: (line: string) => void,
+): Promise<number> {
+  const { planReviews } = await import("../../engine/review-tools.js");
+  const path = storePath(commandLine, io);
+  // Reading the store for --since-last must not create one.
+  const store = commandLine.batch.sinceLast && existsSync(path) ? ReviewStore.open(path, { create: false }) : undefined;
+  try {
+    const plan = await planReviews({ toolFiles: commandLine.positionals, config, credentials, compare: false, command: "batch", sinceLast: commandLine.batch.sinceLast, onWarning, ...(store ? { store } : {}) });
+    stdout(formatPlan(plan));
+  } finally {
+    store?.close();
+  }
+  return EXIT.ok;
 }
 
 /** `panelist batch --status`: the provider batches of a run, asked about live where possible. */

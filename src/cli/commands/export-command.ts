@@ -8,6 +8,7 @@ import { ReviewStore } from "../../store/review-store.js";
 import { redactSecrets, secretValues } from "../../providers/redact-secrets.js";
 import { EXIT, readDotenv, type CliIO } from "../cli-io.js";
 import type { CommandLine } from "../parse-command-line.js";
+import { count } from "../plural.js";
 import { storePath } from "../store-path.js";
 
 /** `panelist export --store db --run id --format jsonl|csv [--output file]`. */
@@ -24,19 +25,19 @@ export async function runExportCommand(commandLine: CommandLine, io: CliIO): Pro
     if (!runId) throw new ConfigError("--run", `no runs in ${path}`);
     if (!store.getRun(runId)) throw new ConfigError("--run", `no run "${runId}" in ${path}`);
     if (output === undefined) {
-      const count = await exportRun(store, runId, format, (chunk) => io.stdout(redactSecrets(chunk, secrets)));
-      io.stderr(`Exported ${count} reviews of run ${runId}\n`);
+      const rows = await exportRun(store, runId, format, (chunk) => io.stdout(redactSecrets(chunk, secrets)));
+      io.stderr(`Exported ${count(rows, "review")} of run ${runId}\n`);
       return EXIT.ok;
     }
     checkOutputFile(output);
     mkdirSync(dirname(resolve(output)), { recursive: true });
     const stream = createWriteStream(output);
-    const count = await exportRun(store, runId, format, async (chunk) => {
+    const rows = await exportRun(store, runId, format, async (chunk) => {
       if (!stream.write(redactSecrets(chunk, secrets))) await once(stream, "drain");
     });
     stream.end();
     await once(stream, "finish");
-    io.stderr(`Exported ${count} reviews of run ${runId} to ${output}\n`);
+    io.stderr(`Exported ${count(rows, "review")} of run ${runId} to ${output}\n`);
     return EXIT.ok;
   } finally {
     store.close();

@@ -4,10 +4,11 @@ import { ConfigError } from "../../errors/config-error.js";
 import { InputError } from "../../errors/input-error.js";
 import { zodIssueText } from "../../errors/zod-issue-text.js";
 import type { CallEvent } from "../../pipeline/call-event.js";
-import type { ReviewPlan } from "../../engine/review-tools.js";
 import { NOT_STARTED_KINDS, type Report } from "../../report/report-schema.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
 import { createDownloadDisplay } from "../download-progress.js";
+import { formatPlan } from "../format-plan.js";
+import { count } from "../plural.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { storePath } from "../store-path.js";
@@ -99,24 +100,18 @@ function summarize(report: Report): string {
   const failed = report.tools.reduce((sum, tool) => sum + tool.failures.length, 0) - report.notStarted;
   const cost = report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`;
   lines.push(
-    `Reviews: ${reviews} done, ${failed} failed, ${report.notStarted} not started, ${report.skipped.length} tools skipped · ${report.usage.calls} calls · ` +
+    `Reviews: ${reviews} done, ${failed} failed, ${report.notStarted} not started, ${count(report.skipped.length, "tool")} skipped · ${count(report.usage.calls, "call")} · ` +
       `${report.usage.inputTokens} input tokens (${report.usage.cachedInputTokens} cached${report.usage.cachedShare ? `, ${(report.usage.cachedShare * 100).toFixed(1)}%` : ""}), ${report.usage.outputTokens} output · ${cost}`,
   );
   return `${lines.join("\n")}\n`;
 }
 
-/** The `--dry-run` listing: one line per planned call, then the totals. */
-function formatPlan(plan: ReviewPlan): string {
-  const money = (usd: number | null): string => (usd === null ? "price unknown" : `≤ $${usd.toFixed(4)}`);
-  const lines = plan.calls.map((call) => `${call.tool} / ${call.persona} / ${call.model}: ~${call.inputTokens} input tokens, ≤ ${call.maxOutputTokens} output, ${money(call.maxCostUsd)}`);
-  lines.push(`Dry run: ${plan.calls.length} calls planned, ~${plan.inputTokens} input tokens, ≤ ${plan.maxOutputTokens} output tokens, ${money(plan.maxCostUsd)}; nothing was called.`);
-  return `${lines.join("\n")}\n`;
-}
-
-
 /** `--replay report.json`: re-renders recorded reviews in the chosen formats, with no calls and no keys. */
 async function replay(commandLine: CommandLine, io: CliIO): Promise<number> {
   const file = commandLine.replay!;
+  if (commandLine.positionals.length > 0) {
+    throw new ConfigError("--replay", `re-renders the reviews recorded in ${file} alone; ${commandLine.positionals[0]} would be ignored (review it in a run of its own)`);
+  }
   const { readFile } = await import("node:fs/promises");
   const { reportSchema } = await import("../../report/report-schema.js");
   const { writeReportFiles } = await import("../../report/write-report-files.js");
@@ -137,6 +132,6 @@ async function replay(commandLine: CommandLine, io: CliIO): Promise<number> {
   });
   if (!settings.success) throw new ConfigError(settings.error.issues[0]!.path[0] === "out" ? "--out" : "--format", zodIssueText(settings.error.issues[0]!));
   const files = writeReportFiles(parsed.data, settings.data.out, settings.data.formats);
-  io.stdout(`Replayed ${file} (${parsed.data.tools.reduce((sum, tool) => sum + tool.reviews.length, 0)} recorded reviews, no calls). Wrote ${files.join(", ")}\n`);
+  io.stdout(`Replayed ${file} (${count(parsed.data.tools.reduce((sum, tool) => sum + tool.reviews.length, 0), "recorded review")}, no calls). Wrote ${files.join(", ")}\n`);
   return EXIT.ok;
 }
