@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/config-error.js";
+import { InterruptedError } from "../errors/interrupted-error.js";
 import { PanelistError } from "../errors/panelist-error.js";
 import { redactSecrets, secretValues } from "../providers/redact-secrets.js";
 import { EXIT, type CliIO } from "./cli-io.js";
@@ -43,6 +44,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return await (await import("./commands/review-command.js")).runReviewCommand(commandLine, io, commandLine.command === "compare");
     }
   } catch (error) {
+    if (error instanceof InterruptedError) {
+      io.stderr(`panelist: ${error.message}\n`);
+      return EXIT.interrupted;
+    }
     if (error instanceof PanelistError) {
       io.stderr(`panelist: ${redactSecrets(error.message, secretValues(io.env))}\n`);
       return EXIT.usage;

@@ -101,7 +101,10 @@ export async function runReviews(options: RunReviewsOptions): Promise<RunReviews
   options.outputs.check();
   // Refused before anything is prepared: a local model would otherwise be downloaded and loaded first.
   if (config.via === "batch-api") assertBatchApiModels([...config.models, ...assignedSpecs(config.assign)]);
-  const parts = await prepareRunParts(config, options.credentials, options.onModelDownload ? { onModelDownload: options.onModelDownload } : {});
+  const parts = await prepareRunParts(config, options.credentials, {
+    ...(options.onModelDownload ? { onModelDownload: options.onModelDownload } : {}),
+    ...(options.stopSignal ? { signal: options.stopSignal } : {}),
+  });
   try {
     return await runPrepared(options, parts);
   } finally {

@@ -36,6 +36,8 @@ export interface RunParts {
 export interface PrepareRunOptions {
   /** Progress of a `local:` model downloaded on first use. */
   onModelDownload?: (event: ModelDownloadEvent) => void;
+  /** Cancels a model download (the first Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -65,6 +67,7 @@ async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, cr
     // A dry run plans calls: nothing is downloaded or loaded for it.
     load: !config.dryRun,
     ...(options.onModelDownload ? { onDownload: options.onModelDownload } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const providerFor = async (spec: string, setting: string): Promise<Provider> => {
     const parsed = parseModelSpec(spec, setting);

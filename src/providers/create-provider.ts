@@ -27,6 +27,8 @@ export interface LocalSettings {
   threads?: number;
   /** False for a dry run: nothing is downloaded or loaded, and the provider answers no call. */
   load?: boolean;
+  /** Cancels a download in progress (Ctrl-C). */
+  signal?: AbortSignal;
   /** Download progress of a model fetched on first use. */
   onDownload?: (event: ModelDownloadEvent) => void;
 }
@@ -88,6 +90,7 @@ async function createLocal(model: string, local: LocalSettings, huggingFace: Cre
     ...(huggingFace.endpoint ? { huggingFaceEndpoint: huggingFace.endpoint } : {}),
     ...(huggingFace.token ? { huggingFaceToken: huggingFace.token } : {}),
     ...(local.onDownload ? { onDownload: local.onDownload } : {}),
+    ...(local.signal ? { signal: local.signal } : {}),
   });
   return createLocalProvider({ model, modelPath, threads: local.threads ?? defaultLocalThreads(), runtime });
 }

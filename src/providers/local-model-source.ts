@@ -1,6 +1,7 @@
-import { stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors/config-error.js";
+import { InterruptedError } from "../errors/interrupted-error.js";
 import { PROVIDER_CHOICES } from "./default-model.js";
 import { KNOWN_LOCAL_MODELS } from "./local-models.js";
 import type { LocalResolveOptions, LocalRuntime } from "./local-runtime.js";
@@ -21,6 +22,8 @@ export interface LocalModelSourceOptions {
   huggingFaceToken?: string;
   /** Called as a download starts, advances and ends. */
   onDownload?: (event: ModelDownloadEvent) => void;
+  /** Cancels a download (Ctrl-C): the partial file is removed and an InterruptedError thrown. */
+  signal?: AbortSignal;
   /** How long to wait for the model's host to answer at all before calling it unreachable. Default 10 s. */
   reachTimeoutMs?: number;
 }
@@ -73,11 +76,19 @@ export async function resolveLocalModel(model: string, runtime: Pick<LocalRuntim
     const path = await runtime.resolveModelFile(uri, {
       ...base,
       download: "auto",
+      ...(options.signal ? { signal: options.signal, deleteTempFileOnCancel: true } : {}),
       onProgress: ({ totalSize, downloadedSize }) => options.onDownload?.({ phase: "progress", model, downloadedBytes: downloadedSize, totalBytes: totalSize }),
     });
+    // A cancelled download may settle as if it had finished: what it left is partial, so it goes.
+    if (options.signal?.aborted) {
+      await Promise.all([path, `${path}.ipull`].map((file) => rm(file, { force: true })));
+      throw new InterruptedError(interruptedMessage(model));
+    }
     options.onDownload?.({ phase: "done", model, path });
     return path;
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    if (options.signal?.aborted) throw new InterruptedError(interruptedMessage(model));
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     throw new ConfigError("--model", `local:${model} could not be downloaded into ${options.modelsDir}: ${reason}; fix that, or ${PROVIDER_CHOICES}`);
   }
@@ -114,4 +125,8 @@ async function reachFailure(origin: string, timeoutMs: number): Promise<string |
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return cause?.code ?? cause?.message ?? (error as Error).message;
   }
+}
+
+function interruptedMessage(model: string): string {
+  return `interrupted while downloading local:${model}; the partial download was removed (run again to start it over)`;
 }

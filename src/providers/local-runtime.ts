@@ -30,6 +30,8 @@ export interface LocalResolveOptions {
   tokens?: { huggingFace?: string };
   onProgress?: (status: { totalSize: number; downloadedSize: number }) => void;
   signal?: AbortSignal;
+  /** Removes the partial file when the download is cancelled. */
+  deleteTempFileOnCancel?: boolean;
 }
 
 /** A loaded llama.cpp backend. */
