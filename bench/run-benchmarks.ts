@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: Panelist's speed and cost figures, each a ratio taken in one run against the
- * fake LLM server on 127.0.0.1 (see README, Performance).
+ * fake LLM server on 127.0.0.1 (see docs/performance.md).
  *   1. overhead: 1,000 tools × 4 personas, concurrency 64, 200 ms server latency: wall ÷ ideal,
  *      and CPU ms per call of the whole `panelist batch` process (SDK, parsing, store, reports);
  *   2. rate-limited: the server allows R requests a second and answers 429 above it: achieved ÷ R;

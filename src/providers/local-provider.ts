@@ -28,7 +28,7 @@ const MIN_CONTEXT = 2048;
  * least one. Laptop CPUs have two logical cores per physical one and llama.cpp gains nothing from
  * the second; the other half is left to Panelist itself and the rest of the machine. On a 2-core
  * machine this is one thread, where two were measured to be erratic and node-llama-cpp's own
- * default (at least four) many times slower (see README, Performance).
+ * default (at least four) many times slower (see docs/performance.md).
  */
 export function defaultLocalThreads(logicalCores: number = availableParallelism()): number {
   return Math.max(1, Math.floor(logicalCores / 2));
