@@ -56,7 +56,7 @@ export async function callWithRetries(
 
 async function attemptOnce(provider: Provider, request: Omit<GenerateRequest, "signal">, options: CallWithRetriesOptions): Promise<GenerateResult> {
   const start = async (): Promise<GenerateResult> => {
-    await options.limiter?.acquire(options.estimatedTokens ?? 0);
+    await options.limiter?.acquire(options.estimatedTokens ?? 0, options.signal);
     return callOnce(provider, request, options);
   };
   const result = options.slot ? await options.slot(start) : await start();

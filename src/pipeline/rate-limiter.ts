@@ -11,10 +11,24 @@ export interface RateLimits {
 /** Time, injectable so that tests can use fake timers. */
 export interface Clock {
   now(): number;
-  sleep(milliseconds: number): Promise<void>;
+  /** Resolves after `milliseconds`, or as soon as `signal` aborts. */
+  sleep(milliseconds: number, signal?: AbortSignal): Promise<void>;
 }
 
-const realClock: Clock = { now: () => Date.now(), sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)) };
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (milliseconds, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, milliseconds);
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};
 const MINUTE = 60_000;
 
 /**
@@ -35,9 +49,13 @@ export class RateLimiter {
     private readonly clock: Clock = realClock,
   ) {}
 
-  /** Waits until a call estimated at `tokens` may start, then counts it. */
-  async acquire(tokens: number): Promise<void> {
+  /**
+   * Waits until a call estimated at `tokens` may start, then counts it. An abort ends the wait
+   * without counting: a `--tpm` window can hold a call for a minute, longer than a Ctrl-C should take.
+   */
+  async acquire(tokens: number, signal?: AbortSignal): Promise<void> {
     for (;;) {
+      if (signal?.aborted) return;
       const now = this.clock.now();
       let wait = Math.max(this.heldUntil - now, this.nextStart - now, 0);
       if (this.limits.tpm !== undefined) {
@@ -46,7 +64,7 @@ export class RateLimiter {
         if (used + tokens > this.limits.tpm && this.window.length > 0) wait = Math.max(wait, this.window[0]!.time + MINUTE - now);
       }
       if (wait <= 0) break;
-      await this.clock.sleep(wait);
+      await this.clock.sleep(wait, signal);
     }
     const now = this.clock.now();
     const spacing = Math.max(this.limits.rpm ? MINUTE / this.limits.rpm : 0, this.headerSpacing);

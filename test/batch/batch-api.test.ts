@@ -90,7 +90,9 @@ describe("panelist batch --via batch-api", () => {
   test("without --wait the run exits 4 while the batch runs; --status shows it; the same command later collects it without resubmitting", async () => {
     const dir = await temporaryDirectory();
     const input = await launches(dir, 5);
-    const server = await servers.start({ handler: panel, batchDelayMs: 400 });
+    // The batch runs until the test lets it end, however slow the machine (no delay to race).
+    let batchEnded = false;
+    const server = await servers.start({ handler: panel, endWhen: () => batchEnded });
     const env = { ANTHROPIC_API_KEY: "sk-ant-test-wait", ANTHROPIC_BASE_URL: server.anthropicBaseUrl };
     const store = join(dir, "p.db");
     const args = ["batch", input, "--model", "anthropic:claude-haiku-4-5", "--store", store, "--out", join(dir, "out"), "--via", "batch-api"];
@@ -107,7 +109,7 @@ describe("panelist batch --via batch-api", () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`${server.batches[0]!.id}  anthropic:claude-haiku-4-5  in_progress  0 ok, 0 failed of 20`));
 
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    batchEnded = true;
     const second = await runCli(args, env);
     expect(second.stderr).toMatch(/^Resuming run/m);
     expect(second.code).toBe(0);

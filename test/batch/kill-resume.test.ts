@@ -108,7 +108,9 @@ test("batch API: kill -9 between submit and download, then resume: the submitted
   await direct.close();
   expect(directCode).toBe(0);
 
-  server = await startFakeLlmServer({ handler, batchDelayMs: 1500 });
+  // The batch runs until the first process is dead: no delay for a slow machine to overrun.
+  let killed = false;
+  server = await startFakeLlmServer({ handler, endWhen: () => killed });
   const env = { OPENAI_API_KEY: "sk-test-batch-kill", OPENAI_BASE_URL: server.openaiBaseUrl };
   const store = join(dir, "p.db");
   const args = [input, "--model", "openai:gpt-4.1-mini", "--store", store, "--out", join(dir, "out"), "--via", "batch-api", "--wait", "--poll-seconds", "0.05"];
@@ -121,6 +123,7 @@ test("batch API: kill -9 between submit and download, then resume: the submitted
   expect(signal).toBe("SIGKILL");
   expect(server.batches).toHaveLength(1);
   expect(server.calls).toHaveLength(0);
+  killed = true;
 
   let stderr = "";
   child = batch(args, env);

@@ -45,9 +45,8 @@ describe("panelist with a local: model", () => {
   test("no key set: the local default model is chosen and said so; offline with no copy: exit 2, the three ways, no stack trace", async () => {
     const out = await temporaryDirectory();
     const modelsDir = await temporaryDirectory("panelist-models-");
-    const started = Date.now();
+    // No wall-clock limit (a slow machine would fail it); a download that hangs fails the test timeout.
     const run = await runCli(["compare", CLAW, SMOL, "--out", out], { PANELIST_MODELS_DIR: modelsDir, HF_ENDPOINT: `http://127.0.0.1:${await closedPort()}/` });
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split("\n");
     expect(lines).toHaveLength(2);

@@ -51,7 +51,9 @@ async function faultyRun(protocol: "openai" | "anthropic") {
   const model = protocol === "openai" ? "openai:gpt-4.1-mini" : "anthropic:claude-haiku-4-5";
   const env = protocol === "openai" ? { OPENAI_API_KEY: "sk-test-faults", OPENAI_BASE_URL: server.openaiBaseUrl } : { ANTHROPIC_API_KEY: "sk-ant-faults", ANTHROPIC_BASE_URL: server.anthropicBaseUrl };
   const out = await temporaryDirectory();
-  const { config, credentials } = resolveConfig({ flags: { models: [model], out, store: join(out, "panelist.db"), timeoutSeconds: "0.5" }, flagNames: FLAG_NAMES, dotenv: {}, environment: env });
+  // The hanging call needs a real per-call timeout; 5 s is ten times what a loaded machine takes
+  // to answer the others, so only the hang times out (0.5 s let a slow answer time out too).
+  const { config, credentials } = resolveConfig({ flags: { models: [model], out, store: join(out, "panelist.db"), timeoutSeconds: "5" }, flagNames: FLAG_NAMES, dotenv: {}, environment: env });
   const events: CallEvent[] = [];
   // Backoff shrunk to 1 ms: retry timing itself is covered with fake timers in call-with-retries.test.ts.
   const result = await reviewTools({ toolFiles: TOOLS, config, credentials, compare: true, onCall: (event) => events.push(event), retryPolicy: { baseDelayMs: 1, maxDelayMs: 2 } });
@@ -85,7 +87,7 @@ describe.each(["openai", "anthropic"] as const)("fault injection through the %s 
       expect(byReview("SmolVLM2 Turbo", "developer-experience")).toMatchObject({ attempts: 2, reasked: true });
       expect(byReview("SmolVLM2 Turbo", "skeptic").attempts).toBe(2);
     }
-  });
+  }, 30_000);
 });
 
 test("a fault that never clears: exit 1 and every failure named", async () => {

@@ -83,9 +83,8 @@ describe("resolveLocalModel", () => {
 
   test("offline and not downloaded: a configuration error at once, naming the three ways to configure a provider", async () => {
     const modelsDir = await temporaryDirectory("panelist-models-");
-    const started = Date.now();
+    // "At once" is no retry loop against a closed port; that fails the test timeout, not a wall-clock limit.
     const error = await resolveLocalModel(DEFAULT_LOCAL_MODEL, runtime, { modelsDir, huggingFaceEndpoint: `http://127.0.0.1:${await closedPort()}/` }).catch((caught: unknown) => caught);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     expect(message).toMatch(new RegExp(`^--model: local:${DEFAULT_LOCAL_MODEL.replaceAll(".", "\\.")} is not in .* and cannot be downloaded \\(http://127\\.0\\.0\\.1:\\d+/: ECONNREFUSED\\)`));

@@ -8,6 +8,11 @@ export type BatchLineAnswer = { status: number; body: unknown } | { expired: tru
 export interface FakeBatchOptions {
   /** Milliseconds after creation until a batch ends. Default 0: ended at the first status check. */
   batchDelayMs?: number;
+  /**
+   * When set, a batch ends at the first status check at which this returns true, whatever its
+   * age: a test that needs a batch still running says so, instead of racing a delay.
+   */
+  endWhen?: (batch: FakeBatch) => boolean;
   /** Vendor limits the fake enforces, to check that Panelist splits. Defaults: the real ones. */
   batchLimits?: { maxRequests: number; maxBytes: number };
 }
@@ -163,7 +168,7 @@ export class FakeBatchService {
   private async settle(batch: FakeBatch): Promise<boolean> {
     if (batch.failed) return true;
     if (batch.results) return true;
-    if (Date.now() - batch.createdAt < (this.options.batchDelayMs ?? 0)) return false;
+    if (this.options.endWhen ? !this.options.endWhen(batch) : Date.now() - batch.createdAt < (this.options.batchDelayMs ?? 0)) return false;
     const lines = this.pendingLines.get(batch.id) ?? [];
     const results: NonNullable<FakeBatch["results"]> = [];
     for (const line of lines) results.push({ customId: line.customId, answer: await this.answer(batch.protocol, line.path, line.body, batch.id) });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseVerdict } from "../../src/verdict/parse-verdict.js";
 import { verdictSchema } from "../../src/verdict/verdict-schema.js";
+import { ADVERSARIAL_ANSWERS } from "../support/adversarial-answers.js";
 
 const CLEAN = '{"verdict":"ship","confidence":0.8,"quote":"Installs in one line.","rationale":"Fast start.","strengths":["fast"],"risks":["young"],"pricingRead":null}';
 const SKIP = '{"verdict":"skip","confidence":0.7,"quote":"Legal fog.","rationale":"Unclear origin.","strengths":[],"risks":["licence"],"pricingRead":"Free, for now."}';
@@ -249,25 +250,10 @@ describe("parseVerdict never throws", () => {
     }
   });
 
-  const big = 250_000;
-  test.each([
-    { name: "deep open braces", text: "{".repeat(big) },
-    { name: "deep nesting, balanced", text: "[".repeat(big / 2) + "]".repeat(big / 2) },
-    { name: "nested objects, balanced", text: '{"a":'.repeat(big / 5) + "1" + "}".repeat(big / 5) },
-    { name: "only quotes", text: '"'.repeat(big) },
-    { name: "only apostrophes after a brace", text: "{" + "' ".repeat(big / 2) },
-    { name: "only backslashes", text: "{" + "\\".repeat(big) },
-    { name: "open think tags", text: "<think>".repeat(big / 7) },
-    { name: "closing think tags", text: "</think>".repeat(big / 8) },
-    { name: "prose braces with apostrophes", text: "{it's} ".repeat(big / 7) },
-    { name: "many small objects", text: "{}".repeat(big / 2) },
-    { name: "many near-misses", text: CLEAN.replace('"ship"', '"maybe"').repeat(big / CLEAN.length) },
-    { name: "unterminated comments", text: "{/*".repeat(big / 3) },
-  ])("on $name in bounded time", ({ text }) => {
-    const started = performance.now();
-    const result = parseVerdict(text);
-    expect(result.ok).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2_000);
+  // How long each takes is a benchmark (bench/parse-verdict-time.ts), not a test: a wall-clock
+  // limit fails on a slow machine. A parser gone exponential still fails here, at the test timeout.
+  test.each(ADVERSARIAL_ANSWERS)("on $name: refused, without throwing", ({ text }) => {
+    expect(parseVerdict(text).ok).toBe(false);
   });
 
   test("on a value that is not a string at run time", () => {
