@@ -5,11 +5,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
+import { useFakeLlmServers } from "../support/panel-fixtures.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
-import { identifyCall, isModeratorCall } from "../support/scripted-panel.js";
+import { isModeratorCall } from "../support/scripted-panel.js";
 
-const personas = useBuiltInPersonas();
 const servers = useFakeLlmServers();
 const BIN = "dist/cli/bin.js";
 const CLAW = "fixtures/tools/claw-code.md";
@@ -21,7 +20,6 @@ describe("what is paid for is kept, what is secret stays secret", () => {
     const server = await servers.start({
       handler: (call) => {
         if (isModeratorCall(call)) return { kind: "json", value: { summary: `Summary with ${KEY} in it.` } };
-        const { persona } = identifyCall(call, personas);
         return { kind: "json", value: { verdict: "ship", confidence: 0.8, quote: `My key is ${KEY}.`, rationale: `Echo ${KEY}`, strengths: [KEY], risks: [], pricingRead: null } };
       },
     });
