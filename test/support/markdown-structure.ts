@@ -33,7 +33,7 @@ export function markdownStructure(markdown: string): MarkdownStructure {
       if (child.type === "text" || child.type === "code_inline") text += child.content;
       if (child.type === "softbreak" || child.type === "hardbreak") text += "\n";
       const href = child.attrGet("href") ?? child.attrGet("src");
-      if (href !== null) hrefs.push(href);
+      if (href !== null) hrefs.push(String(href));
     }
     texts.push(text);
   }
