@@ -3,55 +3,7 @@ import { buildReport } from "../../src/report/build-report.js";
 import { renderMarkdown } from "../../src/report/render-markdown.js";
 import type { Report, Review, ReviewFailure } from "../../src/report/report-schema.js";
 import type { Tool } from "../../src/tools/tool.js";
-import { markdownStructure } from "../support/markdown-structure.js";
-
-/** Markdown that would make structure if it were written as it is. */
-export const HOSTILE_MARKDOWN: readonly string[] = [
-  "1. numbered",
-  "1) numbered",
-  "12. twelve\n13. thirteen",
-  "# heading",
-  "## heading ##",
-  "C# and F# ##",
-  "> quote",
-  "- bullet",
-  "+ bullet",
-  "* bullet",
-  "---",
-  "===",
-  "***",
-  "___",
-  "- - -",
-  "A description line\n---",
-  "A description line\n===",
-  "`code` and ``more``",
-  "```js\nfenced();\n```",
-  "~~~\nfenced\n~~~",
-  "~~strike~~",
-  "| a | b |\n| --- | --- |\n| c | d |",
-  "a | b",
-  "<b>html</b> inline",
-  "<div>block html</div>",
-  "<!-- comment -->",
-  "<script>alert(1)</script>",
-  "<https://autolink.example>",
-  "[link](https://evil.example)",
-  "![image](https://evil.example/x.png)",
-  "[ref]: https://evil.example",
-  "[^1] footnote",
-  "    indented code",
-  "\tindented with a tab",
-  "text\n    indented continuation",
-  "*emph* _emph_ **strong** __strong__",
-  "snake_case_name and 2*3*4",
-  "&copy; &#169; &#x41; &amp; AT&T",
-  "two trailing spaces  \nnext line",
-  "trailing backslash\\\nnext line",
-  "back\\slash and \\*already escaped\\*",
-  "$x^2$ costs $5",
-  "first paragraph\n\n\n\n1. after blank lines",
-  "<img src=x onerror=alert(1)>",
-];
+import { HOSTILE_MARKDOWN, markdownStructure } from "../support/markdown-structure.js";
 
 /** The same text's shape with nothing special in it: a word for every word, the same line breaks. */
 function plain(text: string): string {
