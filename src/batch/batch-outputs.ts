@@ -76,7 +76,7 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
       const plan = run!.plan!;
       const personas = run!.personas.map((persona) => ({ id: persona.id, name: persona.name ?? persona.id }));
       const report = buildReport({ results: resultsOf([entry], store!.runOutcomes(run!.id, entry.toolId), plan, 0, false), personas, models: run!.models, compare: false });
-      const files = writeReportFiles(report, join(config.out, "tools"), config.formats, { baseName: slugOf(entry), secrets });
+      const files = writeReportFiles(report, join(config.out, "tools"), config.formats, { baseName: slugOf(entry), secrets, indexBaseName: "../index" });
       const tool = report.tools[0]!;
       entries.set(entry.toolId, {
         name: tool.name,
@@ -85,6 +85,7 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
         pricing: tool.pricing,
         url: tool.url,
         panel: tool.panel,
+        ...(tool.coverage ? { coverage: tool.coverage } : {}),
         files: files.map((file) => `tools/${file.split("/").at(-1)}`),
       });
     },

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { panelSchema } from "../report/report-schema.js";
-import { escapeMarkdown } from "../report/render-markdown.js";
+import { panelCoverageSchema, panelSchema, type PanelCoverage } from "../report/report-schema.js";
+import { markdownInline } from "../report/markdown-text.js";
 import { formatPercent, MISSING } from "../report/format-values.js";
+import { describeMissing, isIncomplete } from "../report/panel-coverage.js";
 import { renderPage } from "../report/render-html.js";
 
 /** One tool's line in the run index. */
@@ -12,6 +13,8 @@ export const indexEntrySchema = z.object({
   pricing: z.string().nullable(),
   url: z.string().nullable(),
   panel: panelSchema,
+  /** Who of the panel answered (absent in indexes written before it was recorded). */
+  coverage: panelCoverageSchema.optional(),
   /** Report files of this tool, relative to the output folder. */
   files: z.array(z.string()),
 });
@@ -51,11 +54,49 @@ export function buildIndexReport(input: Omit<IndexReport, "schemaVersion" | "too
   };
 }
 
+/** The index's title, e.g. "Panel verdicts: 30 tools, run 7f3a, 2026-11-25". */
+export function indexTitle(index: IndexReport): string {
+  return `Panel verdicts: ${index.tools.length} ${index.tools.length === 1 ? "tool" : "tools"}, run ${index.runId}, ${index.generatedAt.slice(0, 10)}`;
+}
+
+/**
+ * What a tool's split leaves out: "2 of 4 answered; failed: The Skeptic; not asked: The Futurist",
+ * or "1 failed" for an entry without coverage; undefined for a whole panel.
+ */
+export function missingNote(entry: IndexEntry, index: Pick<IndexReport, "personas">): string | undefined {
+  const coverage: PanelCoverage | undefined = entry.coverage;
+  if (coverage === undefined) return entry.panel.failed > 0 ? `${entry.panel.failed} failed` : undefined;
+  if (!isIncomplete(coverage)) return undefined;
+  const names = new Map(index.personas.map((persona) => [persona.id, persona.name]));
+  const missing = describeMissing(coverage, (persona) => names.get(persona) ?? persona);
+  const lost = coverage.lostReviews > 0 ? `, ${coverage.lostReviews} more ${coverage.lostReviews === 1 ? "review" : "reviews"} missing` : "";
+  return `${coverage.answered} of ${coverage.reviewers} answered${lost}${missing ? `; ${missing}` : ""}`;
+}
+
+/** The pick-outs with each name, flagged when its panel was incomplete. */
+function pickOutLists(index: IndexReport): { label: string; names: string[] }[] {
+  const byName = new Map(index.tools.map((tool) => [tool.name, tool]));
+  const flag = (name: string): string => {
+    const entry = byName.get(name);
+    const coverage = entry?.coverage;
+    if (entry === undefined) return name;
+    if (coverage !== undefined) return isIncomplete(coverage) ? `${name} (only ${coverage.answered} of ${coverage.reviewers} answered)` : name;
+    return entry.panel.failed > 0 ? `${name} (${entry.panel.failed} failed)` : name;
+  };
+  return [
+    { label: "Every reviewer ships", names: index.pickOuts.unanimousShip },
+    { label: "Every reviewer skips", names: index.pickOuts.unanimousSkip },
+    { label: "Evenly split", names: index.pickOuts.evenSplit },
+  ]
+    .filter((pick) => pick.names.length > 0)
+    .map((pick) => ({ label: pick.label, names: pick.names.map(flag) }));
+}
+
 /** index.md: the run's tools as a table with links to each tool's page. */
 export function renderIndexMarkdown(index: IndexReport): string {
-  const cell = (text: string | null): string => (text ? escapeMarkdown(text.replace(/\s+/g, " ")) : MISSING);
+  const cell = (text: string | null): string => (text ? markdownInline(text) : MISSING);
   const lines = [
-    `# Panel verdicts — run ${index.runId}`,
+    `# ${cell(indexTitle(index))}`,
     "",
     `_${index.tools.length} tools, ${index.personas.length} personas, ${index.models.map(cell).join(", ")}; generated ${index.generatedAt.slice(0, 16).replace("T", " ")} UTC._`,
     "",
@@ -64,28 +105,20 @@ export function renderIndexMarkdown(index: IndexReport): string {
     ...index.tools.map((tool) => {
       const page = tool.files.find((file) => file.endsWith(".md"));
       const name = page ? `[${cell(tool.name)}](${encodeURI(page)})` : cell(tool.name);
-      return `| ${name} | ${formatPercent(tool.panel.shipPct)} | ${tool.panel.split}${tool.panel.failed > 0 ? ` (+${tool.panel.failed} failed)` : ""} | ${cell(tool.category)} | ${cell(tool.pricing)} |`;
+      const note = missingNote(tool, index);
+      return `| ${name} | ${formatPercent(tool.panel.shipPct)} | ${cell(tool.panel.split)}${note ? ` (${cell(note)})` : ""} | ${cell(tool.category)} | ${cell(tool.pricing)} |`;
     }),
     "",
   ];
-  const pick = (label: string, names: string[]): void => {
-    if (names.length > 0) lines.push(`- **${label}:** ${names.map(cell).join(", ")}`);
-  };
-  lines.push("## Pick-outs", "");
-  pick("Every reviewer ships", index.pickOuts.unanimousShip);
-  pick("Every reviewer skips", index.pickOuts.unanimousSkip);
-  pick("Evenly split", index.pickOuts.evenSplit);
+  const pickOuts = pickOutLists(index);
+  if (pickOuts.length > 0) lines.push("## Pick-outs", "", ...pickOuts.map((pick) => `- **${pick.label}:** ${pick.names.map(cell).join(", ")}`));
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
 /** index.html: the run's tools as a table sorted by panel ship %, linking each tool's page, in the report's look. */
 export function renderIndexHtml(index: IndexReport): string {
-  const pickOuts = [
-    { label: "Every reviewer ships", names: index.pickOuts.unanimousShip },
-    { label: "Every reviewer skips", names: index.pickOuts.unanimousSkip },
-    { label: "Evenly split", names: index.pickOuts.evenSplit },
-  ].filter((pick) => pick.names.length > 0);
   return renderPage("index", {
+    title: indexTitle(index),
     runId: index.runId,
     generatedAt: index.generatedAt.slice(0, 16).replace("T", " "),
     models: index.models,
@@ -96,10 +129,10 @@ export function renderIndexHtml(index: IndexReport): string {
       page: tool.files.find((file) => file.endsWith(".html")) ?? tool.files.find((file) => file.endsWith(".md")),
       shipPct: formatPercent(tool.panel.shipPct),
       split: tool.panel.split,
-      failed: tool.panel.failed,
+      missing: missingNote(tool, index),
       category: tool.category ?? MISSING,
       pricing: tool.pricing ?? MISSING,
     })),
-    pickOuts: pickOuts.map((pick) => ({ label: pick.label, names: pick.names.join(", ") })),
+    pickOuts: pickOutLists(index).map((pick) => ({ label: pick.label, names: pick.names.join(", ") })),
   });
 }

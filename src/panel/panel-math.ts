@@ -75,6 +75,11 @@ export interface PickCandidate {
   /** Mean confidence of this tool's ship verdicts, null when it has none. */
   meanShipConfidence: number | null;
   community: CommunityVote | null;
+  /**
+   * Set when this tool's panel lost reviewers or reviews: how many answered, e.g. "2 of 4
+   * reviewers answered". The pick reason then says the pick rests on an incomplete panel.
+   */
+  incomplete?: string;
 }
 
 /** The tool picked in a comparison and why. */
@@ -90,7 +95,12 @@ export function meanShipConfidence(reviews: readonly { verdict: VerdictValue; co
   return ships.reduce((sum, review) => sum + review.confidence, 0) / ships.length;
 }
 
-type Criterion = { label: string; value: (candidate: PickCandidate) => number | null; format: (value: number) => string };
+type Criterion = { label: string; value: (candidate: PickCandidate) => number | null; format: (value: number, digits: number) => string };
+
+/** A 0..1 confidence as a percentage, the way the scorecard shows it; with `digits` decimals. */
+function confidencePercent(value: number, digits: number): string {
+  return `${(Math.round(value * 100 * 10 ** digits) / 10 ** digits).toFixed(digits)}%`;
+}
 
 /** The pick rule, in order: panel ship %, then mean ship confidence, then community ship %. */
 const CRITERIA: readonly Criterion[] = [
@@ -98,21 +108,42 @@ const CRITERIA: readonly Criterion[] = [
   {
     label: "mean confidence of its ship verdicts",
     value: (candidate) => candidate.meanShipConfidence,
-    format: (value) => value.toFixed(2),
+    format: confidencePercent,
   },
   { label: "community ship %", value: (candidate) => communityShipPct(candidate.community), format: (value) => `${value}%` },
 ];
 
 /**
  * Picks the tool to ship with: the higher panel ship %, then the higher mean confidence of ship
- * verdicts, then the higher community ship %. A missing value ranks below any present one. When
- * every criterion ties, the tool listed first is picked and the reason says so. Returns undefined
- * for fewer than two candidates, and when no tool has a single panel verdict: the community vote
- * alone is not the panel's pick.
+ * verdicts, then the higher community ship %. A missing value ranks below any present one (a tool
+ * without community votes loses to one at 0%). When every criterion ties, the tool listed first is
+ * picked and the reason says so. Returns undefined for fewer than two candidates, and when no tool
+ * has a single ship verdict: a pick among tools the panel would all skip, or made on the community
+ * vote alone, is not the panel's pick ({@link noPickReason} says why).
  */
 export function pickWinner(candidates: readonly PickCandidate[]): Pick | undefined {
   if (candidates.length < 2) return undefined;
-  if (candidates.every((candidate) => candidate.panel.shipPct === null)) return undefined;
+  if (candidates.every((candidate) => candidate.panel.ship === 0)) return undefined;
+  const pick = rank(candidates);
+  const incomplete = candidates.filter((candidate) => candidate.incomplete !== undefined);
+  if (incomplete.length === 0) return pick;
+  const list = incomplete.map((candidate) => `${candidate.name} (${candidate.incomplete})`).join(", ");
+  return { name: pick.name, reason: `${pick.reason} This pick rests on incomplete panels: ${list}.` };
+}
+
+/**
+ * Why a comparison has no pick, for the page: undefined when {@link pickWinner} picks a tool or
+ * there is nothing to compare.
+ */
+export function noPickReason(candidates: readonly PickCandidate[]): string | undefined {
+  if (candidates.length < 2 || pickWinner(candidates) !== undefined) return undefined;
+  const tools = candidates.length === 2 ? "both tools" : `all ${candidates.length} tools`;
+  const neither = candidates.length === 2 ? "neither" : "none of them";
+  if (candidates.every((candidate) => candidate.panel.shipPct === null)) return "No reviewer answered for any tool: the panel has nothing to pick from.";
+  return `Every reviewer who answered skipped ${tools}: the panel would ship ${neither}.`;
+}
+
+function rank(candidates: readonly PickCandidate[]): Pick {
   let contenders = [...candidates];
   for (const criterion of CRITERIA) {
     const values = contenders.map((candidate) => criterion.value(candidate) ?? Number.NEGATIVE_INFINITY);
@@ -133,10 +164,13 @@ export function pickWinner(candidates: readonly PickCandidate[]): Pick | undefin
 }
 
 function explain(winner: PickCandidate, others: PickCandidate[], criterion: Criterion, narrowed: boolean): string {
-  const show = (candidate: PickCandidate): string => {
+  // Enough decimals that the winner's figure differs from the others' on the page.
+  const digits = [0, 1, 2].find((candidateDigits) => others.every((other) => format(other, candidateDigits) !== format(winner, candidateDigits))) ?? 2;
+  function format(candidate: PickCandidate, withDigits: number): string {
     const value = criterion.value(candidate);
-    return value === null ? "none" : criterion.format(value);
-  };
+    return value === null ? "none" : criterion.format(value, withDigits);
+  }
+  const show = (candidate: PickCandidate): string => format(candidate, digits);
   const against = others.map((other) => `${other.name} (${show(other)})`).join(", ");
   const tie =
     criterion === CRITERIA[0]

@@ -1,5 +1,6 @@
-import { meanShipConfidence, pickWinner, summarizePanel, tallyPersonaVotes } from "../panel/panel-math.js";
+import { meanShipConfidence, noPickReason, pickWinner, summarizePanel, tallyPersonaVotes, type PickCandidate } from "../panel/panel-math.js";
 import type { Tool } from "../tools/tool.js";
+import { describeAnswered, isIncomplete, panelCoverage } from "./panel-coverage.js";
 import { NOT_STARTED_KINDS, type Report, type Review, type ReviewFailure, type SkippedTool, type ToolReport, type Usage } from "./report-schema.js";
 
 /** The reviews and failures of one tool, in persona order then model order. */
@@ -28,17 +29,19 @@ export interface BuildReportInput {
 
 /** Assembles report.json from the results of a panel run: panel math, the pick and usage totals. */
 export function buildReport(input: BuildReportInput): Report {
-  const tools = input.results.map(toToolReport);
-  const pick = input.compare
-    ? pickWinner(
-        tools.map((tool) => ({
-          name: tool.name,
-          panel: tool.panel,
-          meanShipConfidence: meanShipConfidence(tool.reviews),
-          community: tool.community,
-        })),
-      )
-    : undefined;
+  const tools = input.results.map((result) => toToolReport(result, input.personas));
+  const candidates = tools.map((tool): PickCandidate => {
+    const coverage = tool.coverage ?? panelCoverage(tool, input.personas);
+    return {
+      name: tool.name,
+      panel: tool.panel,
+      meanShipConfidence: meanShipConfidence(tool.reviews),
+      community: tool.community,
+      ...(isIncomplete(coverage) ? { incomplete: describeAnswered(coverage) } : {}),
+    };
+  });
+  const pick = input.compare ? pickWinner(candidates) : undefined;
+  const noPick = input.compare ? noPickReason(candidates) : undefined;
   const calls = tools.flatMap((tool) => [...tool.reviews, ...tool.failures]);
   const costs = calls.filter((call) => call.attempts > 0).map((call) => call.costUsd);
   return {
@@ -49,6 +52,7 @@ export function buildReport(input: BuildReportInput): Report {
     personas: input.personas.map((persona) => ({ id: persona.id, name: persona.name })),
     tools,
     ...(pick ? { pick } : {}),
+    ...(noPick ? { noPick: { reason: noPick } } : {}),
     usage: withCachedShare({ ...sumUsage(calls.map((call) => call.usage)), calls: calls.reduce((sum, call) => sum + call.attempts, 0) }),
     costUsd: costs.includes(null) ? null : Math.round((costs as number[]).reduce((sum, cost) => sum + cost, 0) * 1_000_000) / 1_000_000,
     notStarted: tools.reduce((sum, tool) => sum + tool.failures.filter((failure) => NOT_STARTED_KINDS.includes(failure.kind)).length, 0),
@@ -88,7 +92,7 @@ export function sumUsage(usages: readonly Usage[]): Usage {
   );
 }
 
-function toToolReport(result: ToolResult): ToolReport {
+function toToolReport(result: ToolResult, personas: readonly { id: string }[]): ToolReport {
   const { tool } = result;
   const votes = tallyPersonaVotes(result.reviews);
   return {
@@ -107,6 +111,7 @@ function toToolReport(result: ToolResult): ToolReport {
     personaVotes: votes,
     reviews: result.reviews,
     failures: result.failures,
+    coverage: panelCoverage(result, personas),
   };
 }
 

@@ -38,7 +38,13 @@ export function renderPage(name: string, context: object): string {
   return renderer(name, context);
 }
 
+/** Options of {@link renderHtml}. */
+export interface RenderHtmlOptions {
+  /** Relative link to the batch index this page belongs to (e.g. `../index.html`). */
+  indexHref?: string;
+}
+
 /** Renders report.json as one self-contained HTML page: inline CSS, no scripts, fonts or images. */
-export function renderHtml(report: Report): string {
-  return renderPage("report", buildReportView(report));
+export function renderHtml(report: Report, options: RenderHtmlOptions = {}): string {
+  return renderPage("report", buildReportView(report, options.indexHref));
 }

@@ -89,6 +89,18 @@ export const panelSchema = z.object({
   consensus: z.enum(["ship", "skip", "split", "none"]),
 });
 
+/** How much of a tool's panel answered (one reviewer is one persona). */
+export const panelCoverageSchema = z.object({
+  /** Personas on the panel. */
+  reviewers: z.number().int().min(0),
+  /** Personas with at least one review. */
+  answered: z.number().int().min(0),
+  /** Personas without a review: `failed` when asked, `not asked` when never started (budget, stopped). */
+  missing: z.array(z.object({ persona: z.string(), status: z.enum(["failed", "not asked"]) })),
+  /** Reviews that failed for personas that did answer with another model or sample. */
+  lostReviews: z.number().int().min(0),
+});
+
 /** One tool's section of the report. */
 export const toolReportSchema = z.object({
   name: z.string(),
@@ -103,6 +115,8 @@ export const toolReportSchema = z.object({
   personaVotes: z.array(z.object({ persona: z.string(), verdict: z.enum(["ship", "skip", "tie"]), ship: z.number().int(), skip: z.number().int(), stability: z.string() })).default([]),
   reviews: z.array(reviewSchema),
   failures: z.array(failureSchema),
+  /** Who answered and who is missing (absent in reports written before it was recorded; derivable from reviews and failures). */
+  coverage: panelCoverageSchema.optional(),
 });
 
 /** What a run was, so a researcher can reproduce it. */
@@ -131,6 +145,8 @@ export const reportSchema = z.object({
   personas: z.array(z.object({ id: z.string(), name: z.string() })),
   tools: z.array(toolReportSchema),
   pick: z.object({ name: z.string(), reason: z.string() }).optional(),
+  /** A comparison without a pick (every reviewer who answered skipped every tool, or none answered): why. */
+  noPick: z.object({ reason: z.string() }).optional(),
   /** The moderator's 2–4 sentence editor summary (compare runs with --summary); never changes the pick. */
   summary: z.string().optional(),
   /** Totals over every call of the run; `calls` counts HTTP calls, retries included. */
@@ -161,6 +177,8 @@ export type Review = z.infer<typeof reviewSchema>;
 export type ReviewFailure = z.infer<typeof failureSchema>;
 /** A run's manifest. */
 export type Manifest = z.infer<typeof manifestSchema>;
+/** Who of a tool's panel answered. */
+export type PanelCoverage = z.infer<typeof panelCoverageSchema>;
 /** A tool left out for bad input. */
 export type SkippedTool = z.infer<typeof skippedToolSchema>;
 /** Where an answer came from. */

@@ -1,6 +1,7 @@
 import { communityShipPct } from "../panel/panel-math.js";
 import { formatCommunity, formatConfidence, formatPercent, MISSING } from "./format-values.js";
-import type { Report, Review, ToolReport } from "./report-schema.js";
+import { describeAnswered, describeMissing, isIncomplete, panelCoverage } from "./panel-coverage.js";
+import { NOT_STARTED_KINDS, type Report, type Review, type ReviewFailure, type SkippedTool, type ToolReport } from "./report-schema.js";
 
 /** A review as a page shows it. */
 export interface ReviewView {
@@ -35,8 +36,11 @@ export interface ToolView {
   community: string;
   communityBar: number | undefined;
   entry: string;
+  /** Set when the panel lost reviewers or reviews, e.g. answered "2 of 4 reviewers answered", missing "failed: The Skeptic". */
+  incomplete: { answered: string; short: string; missing: string | undefined } | undefined;
   reviews: ReviewView[];
-  failures: { personaName: string; model: string; error: string }[];
+  /** Reviews that did not come back; `status` is "Failed" or "Not asked" (never started). */
+  failures: { personaName: string; model: string; error: string; status: string }[];
   picked: boolean;
 }
 
@@ -51,6 +55,51 @@ export interface ReportView {
   /** Side-by-side rows: a label and one cell per tool. */
   rows: { label: string; cells: string[] }[];
   pick: { name: string; reason: string } | undefined;
+  /** A comparison without a pick: why. */
+  noPick: string | undefined;
+  /** Set when the pick flipped with the tools in the other order (compare --swap). */
+  positionNotice: string | undefined;
+  /** Inputs left out for bad input. */
+  skipped: { location: string; message: string }[];
+  /** Relative link to the batch index of a tool page. */
+  indexHref: string | undefined;
+}
+
+/** "failed", or "not asked" for a review that was never started (the spending cap, a stopped run). */
+export function failureStatus(failure: Pick<ReviewFailure, "kind">): "failed" | "not asked" {
+  return NOT_STARTED_KINDS.includes(failure.kind) ? "not asked" : "failed";
+}
+
+/** The side-by-side "Reviewers answered" cell, e.g. "4 of 4" or "2 of 4 (failed: The Skeptic; not asked: The Futurist)". */
+export function answeredCell(tool: ToolReport, personas: readonly { id: string }[], nameOf: (persona: string) => string): string {
+  const coverage = tool.coverage ?? panelCoverage(tool, personas);
+  const missing = describeMissing(coverage, nameOf);
+  const lost = coverage.lostReviews > 0 ? `, ${coverage.lostReviews} more ${coverage.lostReviews === 1 ? "review" : "reviews"} missing` : "";
+  return `${coverage.answered} of ${coverage.reviewers}${lost}${missing ? ` (${missing})` : ""}`;
+}
+
+/** A persona's side-by-side cell for one tool: its verdicts, or why it has none. */
+export function personaCell(tool: ToolReport, persona: string): string {
+  const verdicts = tool.reviews.filter((review) => review.persona === persona).map((review) => review.verdict);
+  if (verdicts.length > 0) return verdicts.join(", ");
+  const failures = tool.failures.filter((failure) => failure.persona === persona);
+  if (failures.length === 0) return MISSING;
+  return `no verdict (${failures.some((failure) => failureStatus(failure) === "failed") ? "failed" : "not asked"})`;
+}
+
+/** What a position-dependent pick (compare --swap) means, for the page; undefined otherwise. */
+export function positionNotice(report: Pick<Report, "swap" | "pick">): string | undefined {
+  if (!report.swap?.positionDependent) return undefined;
+  const given = report.pick?.name ?? "no tool";
+  const swapped = report.swap.pick ?? "no tool";
+  return `With the tools reviewed in the other order, the panel picked ${swapped} instead of ${given}. The order the tools were shown in swayed the verdict: treat this pick as weak.`;
+}
+
+/** A skipped input as "file:line" and its problem (the error without the location it starts with). */
+export function skippedLine(skipped: SkippedTool): { location: string; message: string } {
+  const location = skipped.line === undefined ? skipped.file : `${skipped.file}:${skipped.line}`;
+  const message = skipped.error.startsWith(`${location}: `) ? skipped.error.slice(location.length + 2) : skipped.error;
+  return { location, message };
 }
 
 /** Whether a review disagrees with its tool's majority (no majority on an even split). */
@@ -60,12 +109,13 @@ export function isDissent(tool: ToolReport, review: Review): boolean {
   return review.verdict !== (ship > skip ? "ship" : "skip");
 }
 
-/** Formats report.json for a page. */
-export function buildReportView(report: Report): ReportView {
+/** Formats report.json for a page; `indexHref` links a batch tool page back to its index. */
+export function buildReportView(report: Report, indexHref?: string): ReportView {
   const personaNames = new Map(report.personas.map((persona) => [persona.id, persona.name]));
   const nameOf = (id: string): string => personaNames.get(id) ?? id;
   const tools = report.tools.map((tool): ToolView => {
     const community = communityShipPct(tool.community);
+    const coverage = tool.coverage ?? panelCoverage(tool, report.personas);
     return {
       name: tool.name,
       category: tool.category ?? undefined,
@@ -82,6 +132,9 @@ export function buildReportView(report: Report): ReportView {
       community: formatCommunity(tool.community),
       communityBar: community ?? undefined,
       entry: tool.pricing ?? MISSING,
+      incomplete: isIncomplete(coverage)
+        ? { answered: describeAnswered(coverage), short: `${coverage.answered} of ${coverage.reviewers} answered`, missing: describeMissing(coverage, nameOf) }
+        : undefined,
       reviews: tool.reviews.map((review) => ({
         personaName: nameOf(review.persona),
         model: review.model,
@@ -94,21 +147,27 @@ export function buildReportView(report: Report): ReportView {
         pricingRead: review.pricingRead,
         dissent: isDissent(tool, review),
       })),
-      failures: tool.failures.map((failure) => ({ personaName: nameOf(failure.persona), model: failure.model, error: failure.error })),
+      failures: tool.failures.map((failure) => ({
+        personaName: nameOf(failure.persona),
+        model: failure.model,
+        error: failure.error,
+        status: failureStatus(failure) === "failed" ? "Failed" : "Not asked",
+      })),
       picked: report.pick?.name === tool.name,
     };
   });
   const rows = [
     { label: "Panel ship %", cells: tools.map((tool) => tool.shipPct) },
     { label: "Reviewer split", cells: tools.map((tool) => tool.split) },
+    {
+      label: "Reviewers answered",
+      cells: report.tools.map((tool) => answeredCell(tool, report.personas, nameOf)),
+    },
     { label: "Community", cells: tools.map((tool) => tool.community) },
     { label: "Entry", cells: tools.map((tool) => tool.entry) },
     ...report.personas.map((persona) => ({
       label: persona.name,
-      cells: report.tools.map((tool) => {
-        const verdicts = tool.reviews.filter((review) => review.persona === persona.id).map((review) => review.verdict);
-        return verdicts.length === 0 ? MISSING : verdicts.join(", ");
-      }),
+      cells: report.tools.map((tool) => personaCell(tool, persona.id)),
     })),
   ];
   return {
@@ -120,5 +179,9 @@ export function buildReportView(report: Report): ReportView {
     tools,
     rows,
     pick: report.pick,
+    noPick: report.pick ? undefined : report.noPick?.reason,
+    positionNotice: positionNotice(report),
+    skipped: report.skipped.map(skippedLine),
+    indexHref,
   };
 }

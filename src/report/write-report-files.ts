@@ -9,10 +9,10 @@ import { renderMarkdown } from "./render-markdown.js";
 
 export { REPORT_FORMATS, type ReportFormat } from "./report-formats.js";
 
-const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
-  md: renderMarkdown,
+const RENDERERS: Record<ReportFormat, (report: Report, options: WriteReportOptions) => string> = {
+  md: (report, options) => renderMarkdown(report, options.indexBaseName === undefined ? {} : { indexHref: `${options.indexBaseName}.md` }),
   json: (report) => `${JSON.stringify(report, null, 2)}\n`,
-  html: renderHtml,
+  html: (report, options) => renderHtml(report, options.indexBaseName === undefined ? {} : { indexHref: `${options.indexBaseName}.html` }),
   csv: renderCsv,
 };
 
@@ -27,6 +27,11 @@ export interface WriteReportOptions {
    * in an answer or an error, so every file is redacted as it is written.
    */
   secrets?: readonly string[];
+  /**
+   * The batch index these pages belong to, relative and without extension (e.g. `../index`): the
+   * Markdown page links to its `.md`, the HTML page to its `.html`.
+   */
+  indexBaseName?: string;
 }
 
 /**
@@ -45,7 +50,7 @@ export function writeReportFiles(report: Report, directory: string, formats: rea
   for (const format of formats) {
     const path = join(directory, `${baseName}.${format}`);
     const temporary = `${path}.${process.pid}.tmp`;
-    const text = format === "md" && options.markdownAppendix ? `${RENDERERS.md(report)}\n${options.markdownAppendix}` : RENDERERS[format](report);
+    const text = format === "md" && options.markdownAppendix ? `${RENDERERS.md(report, options)}\n${options.markdownAppendix}` : RENDERERS[format](report, options);
     writeFileSync(temporary, redactSecrets(text, options.secrets), "utf8");
     renameSync(temporary, path);
     paths.push(path);

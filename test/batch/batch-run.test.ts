@@ -221,7 +221,11 @@ describe("batch index.html", () => {
     expect(html).toContain(`<a href="${smolPage}">SmolVLM2 Turbo</a></th><td>100%</td><td>4–0</td>`);
     expect(html).toContain("&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;");
     expect(html).not.toMatch(/<script|<img/i);
-    expect(await readFile(join(out, smolPage), "utf8")).toContain('<span class="big">100%</span>');
+    expect(html).toMatch(/<title>Panel verdicts: 3 tools, run [^,<]+, \d{4}-\d{2}-\d{2}<\/title>/);
+    const toolPage = await readFile(join(out, smolPage), "utf8");
+    expect(toolPage).toContain('<span class="big">100%</span>');
+    // Each tool page links back to the index beside its folder.
+    expect(toolPage).toContain('<a href="../index.html">← All tools of this run</a>');
   });
 });
 

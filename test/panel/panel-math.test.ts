@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { communityShipPct, meanShipConfidence, pickWinner, summarizePanel, tallyPersonaVotes, type PickCandidate } from "../../src/panel/panel-math.js";
+import { communityShipPct, meanShipConfidence, noPickReason, percent, pickWinner, summarizePanel, tallyPersonaVotes, type PickCandidate } from "../../src/panel/panel-math.js";
 
 describe("summarizePanel", () => {
   test.each([
@@ -11,6 +11,17 @@ describe("summarizePanel", () => {
   ] as const)("$verdicts with $failed failed → $shipPct% ($split, $consensus)", ({ verdicts, failed, shipPct, split, consensus }) => {
     const summary = summarizePanel(verdicts, failed);
     expect(summary).toEqual({ shipPct, ship: verdicts.filter((v) => v === "ship").length, skip: verdicts.filter((v) => v === "skip").length, tied: 0, failed, split, consensus });
+  });
+  // Rounds to nearest: truncating would show 2 of 3 as 66.6 and 1 of 6 as 16.6.
+  test.each([
+    { part: 2, whole: 3, expected: 66.7 },
+    { part: 1, whole: 3, expected: 33.3 },
+    { part: 1, whole: 6, expected: 16.7 },
+    { part: 5, whole: 6, expected: 83.3 },
+    { part: 1, whole: 8, expected: 12.5 },
+    { part: 0, whole: 0, expected: null },
+  ])("percent($part, $whole) = $expected", ({ part, whole, expected }) => {
+    expect(percent(part, whole)).toBe(expected);
   });
   test("a tied persona counts as a voter but neither ship nor skip", () => {
     expect(summarizePanel(["ship", "ship", "skip"], 0, 1)).toEqual({ shipPct: 50, ship: 2, skip: 1, tied: 1, failed: 0, split: "2–1 (1 tied)", consensus: "split" });
@@ -67,7 +78,16 @@ describe("pickWinner", () => {
   test("a ship % tie falls to mean ship confidence", () => {
     const pick = pickWinner([candidate("A", ["ship", "skip"], 0.6), candidate("B", ["skip", "ship"], 0.85)]);
     expect(pick?.name).toBe("B");
-    expect(pick?.reason).toMatch(/mean confidence of its ship verdicts: 0\.85 against A \(0\.60\) after a tie on panel ship %/);
+    expect(pick?.reason).toMatch(/mean confidence of its ship verdicts: 85% against A \(60%\) after a tie on panel ship %/);
+  });
+  test("confidence is a percentage, with a decimal only when whole percents would look equal", () => {
+    const pick = pickWinner([candidate("A", ["ship"], 0.851), candidate("B", ["ship"], 0.854)]);
+    expect(pick?.name).toBe("B");
+    expect(pick?.reason).toContain("85.4% against A (85.1%)");
+  });
+  test("2 of 3 ships is 66.7%, not 66.6%, in the reason", () => {
+    const pick = pickWinner([candidate("A", ["ship", "ship", "skip"], 0.8), candidate("B", ["ship", "skip", "skip"], 0.9)]);
+    expect(pick?.reason).toBe("A has the higher panel ship %: 66.7% against B (33.3%).");
   });
   test("then community ship %; a tool without votes ranks below one with votes", () => {
     const pick = pickWinner([
@@ -76,6 +96,16 @@ describe("pickWinner", () => {
     ]);
     expect(pick?.name).toBe("B");
     expect(pick?.reason).toContain("community ship %");
+  });
+  // Each row lists first the tool a regression would pick: a missing community vote counted as 0
+  // would tie with 0% and fall to the first listed.
+  test.each([
+    { against: "0% (0 of 5 votes)", present: { ship: 0, skip: 5 } },
+    { against: "10% (1 of 10 votes)", present: { ship: 1, skip: 9 } },
+    { against: "no votes at all (0 of 0)", present: { ship: 0, skip: 0 }, expectedName: "A" },
+  ])("a missing community vote ranks below $against", ({ present, expectedName }) => {
+    const pick = pickWinner([candidate("A", ["ship"], 0.8, null), candidate("B", ["ship"], 0.8, present)]);
+    expect(pick?.name).toBe(expectedName ?? "B");
   });
   test("a full tie picks the first listed and says so", () => {
     const pick = pickWinner([candidate("A", ["ship"], 0.8), candidate("B", ["ship"], 0.8)]);
@@ -92,9 +122,31 @@ describe("pickWinner", () => {
     expect(pick?.reason).not.toContain("C (");
   });
   test("no pick when no tool has a panel verdict, whatever the community says", () => {
-    expect(pickWinner([candidate("A", [], null, { ship: 9, skip: 1 }), candidate("B", [], null, { ship: 1, skip: 9 })])).toBeUndefined();
+    const candidates = [candidate("A", [], null, { ship: 9, skip: 1 }), candidate("B", [], null, { ship: 1, skip: 9 })];
+    expect(pickWinner(candidates)).toBeUndefined();
+    expect(noPickReason(candidates)).toBe("No reviewer answered for any tool: the panel has nothing to pick from.");
+  });
+  test("no pick when every reviewer who answered skipped every tool: the panel would ship neither", () => {
+    const two = [candidate("Alpha Tool", ["skip", "skip"], null, { ship: 9, skip: 1 }), candidate("Beta Tool", ["skip"], null)];
+    expect(pickWinner(two)).toBeUndefined();
+    expect(noPickReason(two)).toBe("Every reviewer who answered skipped both tools: the panel would ship neither.");
+    const three = [...two, candidate("Gamma", ["skip", "skip"], null)];
+    expect(noPickReason(three)).toBe("Every reviewer who answered skipped all 3 tools: the panel would ship none of them.");
+  });
+  test("one ship verdict anywhere is enough for a pick, and then there is no no-pick reason", () => {
+    const candidates = [candidate("A", ["skip", "skip"], null), candidate("B", ["skip", "ship"], 0.6)];
+    expect(pickWinner(candidates)?.name).toBe("B");
+    expect(noPickReason(candidates)).toBeUndefined();
+  });
+  test("a pick from incomplete panels says so in its reason", () => {
+    const pick = pickWinner([
+      { ...candidate("A", ["ship", "skip"], 0.7), incomplete: "2 of 4 reviewers answered" },
+      candidate("B", ["skip", "skip", "skip", "ship"], 0.9),
+    ]);
+    expect(pick).toEqual({ name: "A", reason: "A has the higher panel ship %: 50% against B (25%). This pick rests on incomplete panels: A (2 of 4 reviewers answered)." });
   });
   test("no pick for a single tool", () => {
     expect(pickWinner([candidate("A", ["ship"], 0.8)])).toBeUndefined();
+    expect(noPickReason([candidate("A", ["skip"], null)])).toBeUndefined();
   });
 });

@@ -41,7 +41,7 @@ describe("report.md", () => {
     expect(markdown).toContain("| **100%** | 2–0 (ship) | 75% ship (4 votes) | Paid |");
     expect(markdown).toContain("| The Skeptic | skip | ship |");
     expect(markdown).toContain("**Plain.** Plain has the higher panel ship %: 100% against");
-    expect(markdown).toContain("Link: https://example.com");
+    expect(markdown).toContain("Link: <https://example.com>");
   });
 
   test("untrusted text cannot become HTML, links, headings or table cells", () => {
