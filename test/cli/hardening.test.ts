@@ -187,3 +187,21 @@ describe("the terminal and the words", () => {
     display.stop();
   });
 });
+
+describe("no pick where there is nothing to pick", () => {
+  test("every reviewer skips both tools: the terminal and the page say the panel would ship neither", async () => {
+    const server = await servers.start({
+      handler: (call) =>
+        isModeratorCall(call)
+          ? { kind: "json", value: { summary: "Nobody ships either." } }
+          : { kind: "json", value: { verdict: "skip", confidence: 0.7, quote: "Not for us.", rationale: "r", strengths: [], risks: ["risky"], pricingRead: null } },
+    });
+    const dir = await temporaryDirectory();
+    const run = await runCli(["compare", CLAW, "fixtures/tools/smolvlm2-turbo.md", "--model", "openai:gpt-4.1-mini", "--store", join(dir, "p.db"), "--out", dir], { OPENAI_API_KEY: "sk-test-neither", OPENAI_BASE_URL: server.openaiBaseUrl });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Pick: none — Every reviewer who answered skipped both tools: the panel would ship neither.");
+    const report = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
+    expect(report.pick).toBeUndefined();
+    expect(await readFile(join(dir, "report.md"), "utf8")).toContain("the panel would ship neither");
+  });
+});

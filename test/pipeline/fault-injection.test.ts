@@ -104,7 +104,7 @@ test("a fault that never clears: exit 1 and every failure named", async () => {
   }
   // 8 reviews, each tried 3 times; with no verdict there is no pick and no summary to ask for.
   expect(server.calls).toHaveLength(8 * 3);
-  expect(run.stdout).not.toContain("Pick:");
+  expect(run.stdout).toContain("Pick: none — No reviewer answered for any tool: the panel has nothing to pick from.");
   expect(run.stderr).not.toContain("openai:m: openai:m:");
   expect(run.stdout).toContain("Reviews: 0 done, 8 failed");
 });

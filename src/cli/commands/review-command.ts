@@ -96,6 +96,7 @@ function summarize(report: Report): string {
     return `${tool.name}: ${pct} (${tool.panel.split}${failed})`;
   });
   if (report.pick) lines.push(`Pick: ${report.pick.name} — ${report.pick.reason}`);
+  else if (report.noPick) lines.push(`Pick: none — ${report.noPick.reason}`);
   const reviews = report.tools.reduce((sum, tool) => sum + tool.reviews.length, 0);
   const failed = report.tools.reduce((sum, tool) => sum + tool.failures.length, 0) - report.notStarted;
   const cost = report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`;
