@@ -57,8 +57,8 @@ function parseMarkdown(file: string, text: string): LoadedToolFile {
   }
   const end = lines.findIndex((line, index) => index > 0 && (line.trim() === "---" || line.trim() === "..."));
   if (end === -1) throw new InputError({ file, line: 1 }, "front matter is not closed: add a line '---' after it");
-  const parsed = parseLocated(lines.slice(1, end).join("\n"), 2);
-  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid YAML: ${parsed.problem.message}`);
+  const parsed = parseLocated(lines.slice(1, end).join("\n"), { firstLine: 2 });
+  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, parsed.problem.message);
   const { document } = parsed;
   if (!isPlainObject(document.data)) {
     throw new InputError({ file, line: 2 }, "front matter must be a mapping of keys to values");
@@ -73,8 +73,8 @@ function parseMarkdown(file: string, text: string): LoadedToolFile {
 }
 
 function parseJson(file: string, text: string): LoadedToolFile {
-  const parsed = parseLocated(text);
-  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid JSON: ${parsed.problem.message}`);
+  const parsed = parseLocated(text, { format: "JSON" });
+  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, parsed.problem.message);
   const { document } = parsed;
   if (!Array.isArray(document.data)) return toLoaded([validateRecord(file, document.data, document.lineOf, 1)]);
   const records = document.data as unknown[];
