@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { InputError } from "../errors/input-error.js";
 import { zodIssueText } from "../errors/zod-issue-text.js";
 import { cleanText } from "./clean-text.js";
+import { jsonProblem } from "./json-problem.js";
 import { parseLocated, type LocatedDocument } from "./source-position.js";
 import { TOOL_KEYS, toolRecordSchema, type Tool } from "./tool.js";
 
@@ -91,7 +92,7 @@ function parseJsonLines(file: string, text: string): LoadedToolFile {
         try {
           data = JSON.parse(line);
         } catch (error) {
-          throw new InputError({ file, line: lineNumber }, `invalid JSON: ${(error as Error).message}`);
+          throw new InputError({ file, line: lineNumber }, `invalid JSON: ${jsonProblem(line, error).message}`);
         }
         return validateRecord(file, data, () => lineNumber, lineNumber);
       },

@@ -105,4 +105,14 @@ describe("YAML the parser refuses for its own reasons is an InputError at its li
       process.off("warning", listen);
     }
   });
+
+  test("JSON Lines errors are in Panelist's words, not the engine's", () => {
+    const text = ['{"name": "A", "description": "d"}', '{"name": "B", "description": "d"', '{"name": NaN}', '{"name": "C", "description": "d"} 1', '{"name": "D", "description": "tab\there"}'].join("\n");
+    expect(parseToolFile("t.jsonl", text).errors.map((error) => error.message)).toEqual([
+      "t.jsonl:2: invalid JSON: expected ',' or '}' after property value",
+      "t.jsonl:3: invalid JSON: unexpected 'N'",
+      "t.jsonl:4: invalid JSON: more text after the end of the JSON value",
+      "t.jsonl:5: invalid JSON: a control character inside a string (write it as \\n, \\t or \\u00XX)",
+    ]);
+  });
 });
