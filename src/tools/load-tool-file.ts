@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { InputError } from "../errors/input-error.js";
 import { zodIssueText } from "../errors/zod-issue-text.js";
 import { cleanText } from "./clean-text.js";
+import { decodeText, invalidUtf8Warning } from "./decode-text.js";
 import { jsonProblem } from "./json-problem.js";
 import { parseLocated, type LocatedDocument } from "./source-position.js";
 import { TOOL_KEYS, toolRecordSchema, type Tool } from "./tool.js";
@@ -22,16 +23,20 @@ export interface LoadedToolFile {
 /**
  * Reads a tool file: Markdown with YAML front matter (`.md`), one JSON object or an array of them
  * (`.json`), or JSON Lines (`.jsonl`). A file that cannot be read at all, or a one-tool file with a
- * problem, throws {@link InputError} naming the file, line and field.
+ * problem, throws {@link InputError} naming the file, line and field. A file that is not UTF-8 is
+ * read as Latin-1 (Windows-1252), with a warning (see {@link decodeText}).
  */
 export async function loadToolFile(file: string): Promise<LoadedToolFile> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
     throw new InputError({ file }, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseToolFile(file, text);
+  const decoded = decodeText(bytes);
+  const loaded = parseToolFile(file, decoded.text);
+  const warning = invalidUtf8Warning(file, decoded);
+  return warning === undefined ? loaded : { ...loaded, warnings: [warning, ...loaded.warnings] };
 }
 
 /** Parses the text of a tool file; `file` is used for the format (by extension) and in errors. */

@@ -6,7 +6,7 @@ import { htmlToText } from "../../src/feeds/html-to-text.js";
 import { readFeedSource } from "../../src/feeds/read-feed-source.js";
 
 async function feed(path: string) {
-  return parseFeed(path, await readFeedSource(path));
+  return parseFeed(path, (await readFeedSource(path)).text);
 }
 
 describe("real feeds", () => {
@@ -54,7 +54,7 @@ describe("real feeds", () => {
   });
 
   test("a feed over HTTP is fetched and parsed", async () => {
-    const body = await readFeedSource("fixtures/feeds/github-releases-gulp.atom");
+    const { text: body } = await readFeedSource("fixtures/feeds/github-releases-gulp.atom");
     const server = createServer((_request, response) => response.writeHead(200, { "content-type": "application/atom+xml" }).end(body));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
@@ -79,3 +79,32 @@ describe("hostile and broken feeds", () => {
     expect(htmlToText('<p>A &amp; B</p><style>p{}</style><script>x()</script><ul><li>one</li><li>two</li></ul><img src=x onerror=alert(1)>')).toBe("A & B\none\ntwo");
   });
 });
+
+describe("feed bytes", () => {
+  test("a feed that is not UTF-8 and says nothing is read as Latin-1, with a warning", async () => {
+    const source = await readFeedSource("fixtures/feeds/latin1-undeclared.rss");
+    expect(source.warnings).toEqual(["fixtures/feeds/latin1-undeclared.rss:2: not valid UTF-8 (byte 0xE9), read as Latin-1 (Windows-1252)"]);
+    const parsed = parseFeed("fixtures/feeds/latin1-undeclared.rss", source.text);
+    expect(parsed.title).toBe("Café launches");
+    expect(parsed.tools[0]!.name).toBe("Crème à la carte");
+  });
+
+  test("a feed that declares ISO-8859-1 is read so, without a warning", async () => {
+    expect((await readFeedSource("fixtures/feeds/hackernews-frontpage-2012.rss")).warnings).toEqual([]);
+  });
+
+  test("an HTTP charset is honoured when the document declares none", async () => {
+    const body = Buffer.from('<rss><channel><item><title>Caf\xe9</title><link>https://c.example/</link></item></channel></rss>', "latin1");
+    const server = createServer((_request, response) => response.writeHead(200, { "content-type": "application/rss+xml; charset=ISO-8859-1" }).end(body));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.rss`;
+      const source = await readFeedSource(url);
+      expect(source.warnings).toEqual([]);
+      expect(parseFeed(url, source.text).tools[0]!.name).toBe("Café");
+    } finally {
+      server.close();
+    }
+  });
+});
+

@@ -116,3 +116,18 @@ describe("YAML the parser refuses for its own reasons is an InputError at its li
     ]);
   });
 });
+
+describe("a tool file that is not UTF-8", () => {
+  test("is read as Latin-1 with a warning naming the file, line and byte", async () => {
+    const { tools, warnings } = await loadToolFile("fixtures/bad-tools/latin1-cafe.md");
+    expect(tools[0]).toMatchObject({ name: "Café Crème", tagline: "Menus for the bistro", description: "A tool file saved by an old editor in Latin-1: « café »." });
+    expect(warnings).toEqual(["fixtures/bad-tools/latin1-cafe.md:2: not valid UTF-8 (byte 0xE9), read as Latin-1 (Windows-1252)"]);
+  });
+
+  test("UTF-8 reads without a warning", async () => {
+    const { warnings, tools } = await loadToolFile("fixtures/tools/claw-code.md");
+    expect(warnings).toEqual([]);
+    expect(tools[0]!.description).not.toContain("\uFFFD");
+  });
+});
+
