@@ -1,11 +1,11 @@
 import { decodeHTMLAttribute, decodeHTMLStrict } from "entities";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { InputError } from "../errors/input-error.js";
+import { InputError, type InputLocation } from "../errors/input-error.js";
 import { cleanText } from "../tools/clean-text.js";
 import { jsonProblem } from "../tools/json-problem.js";
 import type { Tool } from "../tools/tool.js";
 import { htmlToText } from "./html-to-text.js";
-import { describeXmlParserFailure, describeXmlProblem, findRootElement } from "./xml-problem.js";
+import { describeXmlParserFailure, describeXmlProblem, findRootElement, lineAt } from "./xml-problem.js";
 
 /** Which kind of feed a text is. */
 export type FeedKind = "rss" | "atom" | "json-feed";
@@ -46,23 +46,27 @@ const NOT_A_FEED = "not an RSS, Atom or JSON Feed document";
  * items is not an error (a quiet day on a launch feed is normal) but a warning and no tools.
  */
 export function parseFeed(source: string, text: string): ParsedFeed {
-  const trimmed = text.replace(/^\uFEFF/, "").trimStart();
+  const withoutBom = text.replace(/^\uFEFF/, "");
+  const trimmed = withoutBom.trimStart();
   if (trimmed.trimEnd() === "") throw new InputError({ file: source }, "the feed is empty");
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) return parseJsonFeed(source, trimmed);
+  // Lines are counted in `trimmed` (an XML declaration must come first); blank lines before it still count.
+  const skipped = lineAt(withoutBom, withoutBom.length - trimmed.length) - 1;
+  const at = (line: number | undefined) => (line === undefined ? { file: source } : { file: source, line: line + skipped });
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) return parseJsonFeed(source, trimmed, at);
   // Entity declarations are how XML bombs work; no feed needs them.
   if (/<!DOCTYPE[^>]*\[/i.test(trimmed) || /<!ENTITY/i.test(trimmed)) {
     throw new InputError({ file: source }, "feed declares XML entities; refused");
   }
   const root = findRootElement(trimmed);
-  if (root.name?.toLowerCase() === "html") throw new InputError({ file: source, line: root.line }, `${NOT_A_FEED} (it is an HTML page)`);
-  if (root.name === "rdf:RDF") throw new InputError({ file: source, line: root.line }, "RSS 1.0 (RDF) feeds are not supported: use the site's RSS 2.0, Atom or JSON Feed");
+  if (root.name?.toLowerCase() === "html") throw new InputError(at(root.line), `${NOT_A_FEED} (it is an HTML page)`);
+  if (root.name === "rdf:RDF") throw new InputError(at(root.line), "RSS 1.0 (RDF) feeds are not supported: use the site's RSS 2.0, Atom or JSON Feed");
   if (root.name !== "rss" && root.name !== "feed") {
-    throw new InputError({ file: source, line: root.line }, root.name === undefined ? NOT_A_FEED : `${NOT_A_FEED} (its top element is <${root.name}>)`);
+    throw new InputError(at(root.line), root.name === undefined ? NOT_A_FEED : `${NOT_A_FEED} (its top element is <${root.name}>)`);
   }
   const invalid = XMLValidator.validate(trimmed);
   if (invalid !== true) {
     const problem = describeXmlProblem(trimmed, invalid.err);
-    throw new InputError({ file: source, ...(problem.line === undefined ? {} : { line: problem.line }) }, problem.message);
+    throw new InputError(at(problem.line), problem.message);
   }
   let document: Node;
   try {
@@ -73,7 +77,7 @@ export function parseFeed(source: string, text: string): ParsedFeed {
   const top = document[root.name];
   if (root.name === "rss") {
     const channel = first(isNode(top) ? top.channel : undefined);
-    if (channel === undefined) throw new InputError({ file: source, line: root.line }, "the <rss> element has no <channel>");
+    if (channel === undefined) throw new InputError(at(root.line), "the <rss> element has no <channel>");
     return parseRss(source, isNode(channel) ? channel : {});
   }
   return parseAtom(source, isNode(top) ? top : {});
@@ -100,16 +104,16 @@ function parseAtom(source: string, feed: Node): ParsedFeed {
   }));
 }
 
-function parseJsonFeed(source: string, text: string): ParsedFeed {
+function parseJsonFeed(source: string, text: string, at: (line: number | undefined) => InputLocation): ParsedFeed {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
     const problem = jsonProblem(text, error);
-    throw new InputError({ file: source, ...(problem.line === undefined ? {} : { line: problem.line }) }, `invalid JSON: ${problem.message}`);
+    throw new InputError(at(problem.line), `invalid JSON: ${problem.message}`);
   }
   if (!isNode(document) || typeof document.version !== "string" || !document.version.includes("jsonfeed.org")) {
-    throw new InputError({ file: source, line: 1 }, `${NOT_A_FEED} (JSON without "version": "https://jsonfeed.org/version/1.1")`);
+    throw new InputError(at(1), `${NOT_A_FEED} (JSON without "version": "https://jsonfeed.org/version/1.1")`);
   }
   if (document.items !== undefined && !Array.isArray(document.items)) throw new InputError({ file: source, field: "items" }, "expected a list of items");
   const string = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
@@ -144,7 +148,8 @@ function collect(source: string, kind: FeedKind, title: string | undefined, item
       return;
     }
     const { name, tagline } = splitTitle(heading || item.link!);
-    const text = cleanText(htmlToText(item.html ?? ""));
+    // A reference still there after the HTML is read was escaped once too often by the feed.
+    const text = cleanText(decodeHTMLStrict(htmlToText(item.html ?? "")));
     const categories = item.categories.filter((category): category is string => Boolean(category?.trim()));
     tools.push({
       name,

@@ -129,11 +129,15 @@ describe("character references are decoded in every field", () => {
     const json = JSON.stringify({
       version: "https://jsonfeed.org/version/1.1",
       title: "Caf&eacute;",
-      items: [{ title: "&#8220;Pager&#8221; &#x2014; on call", url: "https://p.example/?a=1&amp;b=2", tags: ["Ops &amp; SRE"], summary: "Rotations &amp; alerts" }],
+      items: [
+        { title: "&#8220;Pager&#8221; &#x2014; on call", url: "https://p.example/?a=1&amp;b=2", tags: ["Ops &amp; SRE"], summary: "Rotations &amp; alerts" },
+        { title: "Twice", content_html: "<p>&amp;#8220;Escaped&amp;#8221; twice &amp;amp; more</p>" },
+      ],
     });
     const parsed = parseFeed("refs.feed.json", json);
     expect(parsed.title).toBe("Café");
     expect(parsed.tools[0]).toMatchObject({ name: "“Pager”", tagline: "on call", url: "https://p.example/?a=1&b=2", category: "Ops & SRE", description: "Rotations & alerts" });
+    expect(parsed.tools[1]!.description).toBe("“Escaped” twice & more");
   });
 });
 
@@ -166,6 +170,8 @@ describe("every feed problem is one line in Panelist's words", () => {
     { name: "broken JSON", text: '{"version": 1,}', error: "f.xml:1: invalid JSON: expected double-quoted property name" },
     { name: "JSON with a stray token", text: '{"version": NaN}', error: "f.xml: invalid JSON: unexpected 'N'" },
     { name: "a JSON array", text: "[1, 2]", error: 'f.xml:1: not an RSS, Atom or JSON Feed document (JSON without "version": "https://jsonfeed.org/version/1.1")' },
+    { name: "blank lines before the document still count", text: "\n\n<?xml version=\"1.0\"?>\n<rss>\n<channel>", error: "f.xml:5: broken XML: the document ends inside <channel> (is the file cut short?)" },
+    { name: "blank lines before JSON still count", text: "\n\n[1]", error: 'f.xml:3: not an RSS, Atom or JSON Feed document (JSON without "version": "https://jsonfeed.org/version/1.1")' },
     { name: "JSON Feed items that are not a list", text: '{"version": "https://jsonfeed.org/version/1.1", "items": {"title": "x"}}', error: "f.xml: items: expected a list of items" },
   ])("$name", ({ text, error }) => {
     expect(() => parseFeed("f.xml", text)).toThrow(InputError);
