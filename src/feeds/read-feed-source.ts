@@ -30,7 +30,7 @@ export async function readFeedSource(input: string, timeoutMs = 30_000): Promise
     try {
       response = await fetch(input, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "application/atom+xml, application/rss+xml, application/feed+json, application/xml, */*" } });
     } catch (error) {
-      throw new InputError({ file: input }, `cannot fetch feed: ${(error as Error).message}`);
+      throw new InputError({ file: input }, `cannot fetch feed: ${fetchFailure(error, timeoutMs)}`);
     }
     if (!response.ok) throw new InputError({ file: input }, `cannot fetch feed: HTTP ${response.status}`);
     charset = /charset=["']?([\w.:-]+)/i.exec(response.headers.get("content-type") ?? "")?.[1];
@@ -49,3 +49,13 @@ export async function readFeedSource(input: string, timeoutMs = 30_000): Promise
   const warning = invalidUtf8Warning(input, decoded);
   return { text: decoded.text, warnings: warning === undefined ? [] : [warning] };
 }
+
+/** Why fetch failed, in words: undici says only "fetch failed" and keeps the reason in `cause`. */
+function fetchFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") return `no answer within ${timeoutMs / 1000} s`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string") return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+

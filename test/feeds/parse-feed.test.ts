@@ -6,6 +6,7 @@ import { parseFeed } from "../../src/feeds/parse-feed.js";
 import { htmlToText } from "../../src/feeds/html-to-text.js";
 import { readFeedSource } from "../../src/feeds/read-feed-source.js";
 import { toolIdentity, toolSlug } from "../../src/tools/tool-identity.js";
+import { closedPort } from "../support/closed-port.js";
 
 async function feed(path: string) {
   return parseFeed(path, (await readFeedSource(path)).text);
@@ -221,6 +222,25 @@ describe("feed bytes", () => {
       expect(source.warnings).toEqual([]);
       expect(parseFeed(url, source.text).tools[0]!.name).toBe("Café");
     } finally {
+      server.close();
+    }
+  });
+});
+
+describe("feeds that cannot be fetched", () => {
+  test("a refused connection names the reason, not 'fetch failed'", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/feed.rss`;
+    await expect(readFeedSource(url)).rejects.toThrow(`${url}: cannot fetch feed: ECONNREFUSED`);
+  });
+
+  test("a server that never answers times out with the limit in seconds", async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.rss`;
+      await expect(readFeedSource(url, 200)).rejects.toThrow(`${url}: cannot fetch feed: no answer within 0.2 s`);
+    } finally {
+      server.closeAllConnections();
       server.close();
     }
   });
