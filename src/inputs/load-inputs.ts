@@ -23,7 +23,9 @@ export async function loadInputs(
       if (isUrl(input) || FEED_EXTENSIONS.has(extname(input).toLowerCase()) || input.endsWith(".feed.json")) {
         // The XML and HTML parsers are loaded only for feeds: a batch of tool files starts without them.
         const { parseFeed } = await import("../feeds/parse-feed.js");
-        const feed = parseFeed(input, await readFeedSource(input));
+        const source = await readFeedSource(input);
+        source.warnings.forEach((warning) => options.onWarning?.(warning));
+        const feed = parseFeed(input, source.text);
         feed.warnings.forEach((warning) => options.onWarning?.(warning));
         result.tools.push(...feed.tools.map((tool) => capDescription(tool, options.maxDescriptionChars, options.onWarning)));
         continue;

@@ -48,8 +48,8 @@ export async function loadPersonaFile(file: string): Promise<Persona> {
   if (lines[0]?.trim() !== "---" || end === -1) {
     throw new InputError({ file, line: 1 }, "a persona file starts with front matter between '---' lines");
   }
-  const parsed = parseLocated(lines.slice(1, end).join("\n"), 2);
-  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid YAML: ${parsed.problem.message}`);
+  const parsed = parseLocated(lines.slice(1, end).join("\n"), { firstLine: 2 });
+  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, parsed.problem.message);
   const result = personaFrontMatterSchema.safeParse(parsed.document.data);
   if (!result.success) {
     const issue = result.error.issues[0]!;

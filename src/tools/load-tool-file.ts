@@ -3,6 +3,8 @@ import { extname } from "node:path";
 import { InputError } from "../errors/input-error.js";
 import { zodIssueText } from "../errors/zod-issue-text.js";
 import { cleanText } from "./clean-text.js";
+import { decodeText, invalidUtf8Warning } from "./decode-text.js";
+import { jsonProblem } from "./json-problem.js";
 import { parseLocated, type LocatedDocument } from "./source-position.js";
 import { TOOL_KEYS, toolRecordSchema, type Tool } from "./tool.js";
 
@@ -21,16 +23,20 @@ export interface LoadedToolFile {
 /**
  * Reads a tool file: Markdown with YAML front matter (`.md`), one JSON object or an array of them
  * (`.json`), or JSON Lines (`.jsonl`). A file that cannot be read at all, or a one-tool file with a
- * problem, throws {@link InputError} naming the file, line and field.
+ * problem, throws {@link InputError} naming the file, line and field. A file that is not UTF-8 is
+ * read as Latin-1 (Windows-1252), with a warning (see {@link decodeText}).
  */
 export async function loadToolFile(file: string): Promise<LoadedToolFile> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
     throw new InputError({ file }, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseToolFile(file, text);
+  const decoded = decodeText(bytes);
+  const loaded = parseToolFile(file, decoded.text);
+  const warning = invalidUtf8Warning(file, decoded);
+  return warning === undefined ? loaded : { ...loaded, warnings: [warning, ...loaded.warnings] };
 }
 
 /** Parses the text of a tool file; `file` is used for the format (by extension) and in errors. */
@@ -57,8 +63,8 @@ function parseMarkdown(file: string, text: string): LoadedToolFile {
   }
   const end = lines.findIndex((line, index) => index > 0 && (line.trim() === "---" || line.trim() === "..."));
   if (end === -1) throw new InputError({ file, line: 1 }, "front matter is not closed: add a line '---' after it");
-  const parsed = parseLocated(lines.slice(1, end).join("\n"), 2);
-  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid YAML: ${parsed.problem.message}`);
+  const parsed = parseLocated(lines.slice(1, end).join("\n"), { firstLine: 2 });
+  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, parsed.problem.message);
   const { document } = parsed;
   if (!isPlainObject(document.data)) {
     throw new InputError({ file, line: 2 }, "front matter must be a mapping of keys to values");
@@ -73,8 +79,8 @@ function parseMarkdown(file: string, text: string): LoadedToolFile {
 }
 
 function parseJson(file: string, text: string): LoadedToolFile {
-  const parsed = parseLocated(text);
-  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, `invalid JSON: ${parsed.problem.message}`);
+  const parsed = parseLocated(text, { format: "JSON" });
+  if (!parsed.ok) throw new InputError({ file, line: parsed.problem.line }, parsed.problem.message);
   const { document } = parsed;
   if (!Array.isArray(document.data)) return toLoaded([validateRecord(file, document.data, document.lineOf, 1)]);
   const records = document.data as unknown[];
@@ -91,7 +97,7 @@ function parseJsonLines(file: string, text: string): LoadedToolFile {
         try {
           data = JSON.parse(line);
         } catch (error) {
-          throw new InputError({ file, line: lineNumber }, `invalid JSON: ${(error as Error).message}`);
+          throw new InputError({ file, line: lineNumber }, `invalid JSON: ${jsonProblem(line, error).message}`);
         }
         return validateRecord(file, data, () => lineNumber, lineNumber);
       },
