@@ -77,7 +77,9 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
     ...(input.onWarning ? { onWarning: input.onWarning } : {}),
   });
   const identified = dedupe(loaded.tools.map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) })));
-  const needed = command === "compare" ? 2 : 1;
+  // A scheduled batch over a feed with nothing new that day is a quiet run, not an error; a
+  // review or comparison of nothing is.
+  const needed = command === "compare" ? 2 : command === "batch" && loaded.errors.length === 0 ? 0 : 1;
   if (identified.length < needed) {
     // Too few good tools to do what was asked: the first problem is the answer.
     if (loaded.errors[0]) throw loaded.errors[0];

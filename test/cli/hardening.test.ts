@@ -205,3 +205,16 @@ describe("no pick where there is nothing to pick", () => {
     expect(await readFile(join(dir, "report.md"), "utf8")).toContain("the panel would ship neither");
   });
 });
+
+describe("a quiet day", () => {
+  test("a batch over a feed with no items is a run of no tools, exit 0, not an error", async () => {
+    const server = await servers.start();
+    const dir = await temporaryDirectory();
+    const run = await runCli(["batch", "fixtures/feeds/no-items.rss", "--model", "openai:m", "--store", join(dir, "p.db"), "--out", join(dir, "out")], { OPENAI_API_KEY: "sk-test-quiet", OPENAI_BASE_URL: server.openaiBaseUrl });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("warning: fixtures/feeds/no-items.rss: the feed has no items");
+    expect(run.stdout).toMatch(/^Run \S+: 0 tools · reviewed 0/);
+    expect(JSON.parse(await readFile(join(dir, "out", "index.json"), "utf8")).tools).toEqual([]);
+    expect(server.calls).toHaveLength(0);
+  });
+});
