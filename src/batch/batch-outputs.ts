@@ -99,6 +99,7 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
         models: record.models,
         personas: record.personas.map((persona) => ({ id: persona.id, name: persona.name ?? persona.id })),
         entries: [...entries.values()],
+        skipped: record.skipped,
       });
       indexFiles = writeIndex(config.out, index, config.formats, secrets);
       return [...indexFiles, resultsPath];

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { panelCoverageSchema, panelSchema, type PanelCoverage } from "../report/report-schema.js";
+import { panelCoverageSchema, panelSchema, skippedToolSchema, type PanelCoverage, type SkippedTool } from "../report/report-schema.js";
+import { skippedLine } from "../report/report-view.js";
 import { markdownInline } from "../report/markdown-text.js";
 import { formatPercent, MISSING } from "../report/format-values.js";
 import { describeMissing, isIncomplete } from "../report/panel-coverage.js";
@@ -29,6 +30,8 @@ export const indexReportSchema = z.object({
   tools: z.array(indexEntrySchema),
   /** Tools worth a look: every reviewer shipped, every reviewer skipped, the panel split evenly. */
   pickOuts: z.object({ unanimousShip: z.array(z.string()), unanimousSkip: z.array(z.string()), evenSplit: z.array(z.string()) }),
+  /** Inputs left out for bad input (absent in indexes written before it was recorded). */
+  skipped: z.array(skippedToolSchema).optional(),
 });
 
 /** One tool's line in the run index. */
@@ -37,7 +40,7 @@ export type IndexEntry = z.infer<typeof indexEntrySchema>;
 export type IndexReport = z.infer<typeof indexReportSchema>;
 
 /** Builds the run index: tools by panel ship %, highest first (ties by name), with pick-outs. */
-export function buildIndexReport(input: Omit<IndexReport, "schemaVersion" | "tools" | "pickOuts"> & { entries: readonly IndexEntry[] }): IndexReport {
+export function buildIndexReport(input: Omit<IndexReport, "schemaVersion" | "tools" | "pickOuts" | "skipped"> & { entries: readonly IndexEntry[]; skipped?: readonly SkippedTool[] }): IndexReport {
   const tools = [...input.entries].sort((a, b) => (b.panel.shipPct ?? -1) - (a.panel.shipPct ?? -1) || a.name.localeCompare(b.name));
   return {
     schemaVersion: 1,
@@ -51,6 +54,7 @@ export function buildIndexReport(input: Omit<IndexReport, "schemaVersion" | "too
       unanimousSkip: tools.filter((tool) => tool.panel.consensus === "skip").map((tool) => tool.name),
       evenSplit: tools.filter((tool) => tool.panel.ship > 0 && tool.panel.ship === tool.panel.skip).map((tool) => tool.name),
     },
+    skipped: [...(input.skipped ?? [])],
   };
 }
 
@@ -111,7 +115,15 @@ export function renderIndexMarkdown(index: IndexReport): string {
     "",
   ];
   const pickOuts = pickOutLists(index);
-  if (pickOuts.length > 0) lines.push("## Pick-outs", "", ...pickOuts.map((pick) => `- **${pick.label}:** ${pick.names.map(cell).join(", ")}`));
+  if (pickOuts.length > 0) lines.push("## Pick-outs", "", ...pickOuts.map((pick) => `- **${pick.label}:** ${pick.names.map(cell).join(", ")}`), "");
+  const skipped = index.skipped ?? [];
+  if (skipped.length > 0) {
+    lines.push("## Not reviewed", "", `${skipped.length === 1 ? "This input was" : "These inputs were"} left out because of bad input:`, "");
+    for (const entry of skipped) {
+      const { location, message } = skippedLine(entry);
+      lines.push(`- **${markdownInline(location)}**: ${markdownInline(message)}`);
+    }
+  }
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
@@ -134,5 +146,6 @@ export function renderIndexHtml(index: IndexReport): string {
       pricing: tool.pricing ?? MISSING,
     })),
     pickOuts: pickOutLists(index).map((pick) => ({ label: pick.label, names: pick.names.join(", ") })),
+    skipped: (index.skipped ?? []).map(skippedLine),
   });
 }

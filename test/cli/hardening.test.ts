@@ -218,3 +218,22 @@ describe("a quiet day", () => {
     expect(server.calls).toHaveLength(0);
   });
 });
+
+describe("the batch index says what was left out", () => {
+  test("a bad input beside good ones: index.md, index.html and index.json list it under Not reviewed", async () => {
+    const server = await servers.start();
+    const dir = await temporaryDirectory();
+    const out = join(dir, "out");
+    const run = await runCli(["batch", CLAW, "fixtures/bad-tools/name-wrong-type.md", "--model", "openai:m", "--personas", "skeptic", "--format", "md,json,html", "--store", join(dir, "p.db"), "--out", out], { OPENAI_API_KEY: "sk-test-index", OPENAI_BASE_URL: server.openaiBaseUrl });
+    expect(run.code).toBe(1);
+    const markdown = await readFile(join(out, "index.md"), "utf8");
+    expect(markdown).toContain("## Not reviewed");
+    expect(markdown).toContain("- **fixtures/bad-tools/name-wrong-type.md:2**: name: expected string, received array");
+    const html = await readFile(join(out, "index.html"), "utf8");
+    expect(html).toContain('<h2 id="skipped-heading">Not reviewed</h2>');
+    expect(html).toContain('<span class="file">fixtures/bad-tools/name-wrong-type.md:2</span>: name: expected string, received array');
+    const index = JSON.parse(await readFile(join(out, "index.json"), "utf8"));
+    expect(index.skipped).toEqual([{ file: "fixtures/bad-tools/name-wrong-type.md", line: 2, error: "fixtures/bad-tools/name-wrong-type.md:2: name: expected string, received array" }]);
+    expect(index.tools.map((tool: { name: string }) => tool.name)).toEqual(["Claw Code"]);
+  });
+});
