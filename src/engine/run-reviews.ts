@@ -104,6 +104,7 @@ export async function runReviews(options: RunReviewsOptions): Promise<RunReviews
   const parts = await prepareRunParts(config, options.credentials, {
     ...(options.onModelDownload ? { onModelDownload: options.onModelDownload } : {}),
     ...(options.stopSignal ? { signal: options.stopSignal } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   try {
     return await runPrepared(options, parts);

@@ -1,4 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
+import { decodeText, invalidUtf8Warning } from "../tools/decode-text.js";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors/config-error.js";
@@ -17,14 +18,14 @@ const PANEL_ORDER = ["developer-experience", "skeptic", "futurist", "business"];
  * Loads every `*.md` persona in `directory`, sorted in panel order. With `only`, keeps those ids in
  * the order given and fails on an id that is not there.
  */
-export async function loadPersonas(directory = BUILT_IN_PERSONAS_DIR, only?: readonly string[]): Promise<Persona[]> {
+export async function loadPersonas(directory = BUILT_IN_PERSONAS_DIR, only?: readonly string[], options: { onWarning?: (line: string) => void } = {}): Promise<Persona[]> {
   let names: string[];
   try {
     names = (await readdir(directory)).filter((name) => name.endsWith(".md") && name.toLowerCase() !== "readme.md");
   } catch (error) {
     throw new ConfigError("--personas-dir", `cannot read ${directory}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  const personas = await Promise.all(names.map((name) => loadPersonaFile(join(directory, name))));
+  const personas = await Promise.all(names.map((name) => loadPersonaFile(join(directory, name), options)));
   if (personas.length === 0) throw new ConfigError("--personas-dir", `no persona files (*.md) in ${directory}`);
   const seen = new Map<string, Persona>();
   for (const persona of personas) {
@@ -41,8 +42,12 @@ export async function loadPersonas(directory = BUILT_IN_PERSONAS_DIR, only?: rea
 }
 
 /** Reads one persona file: YAML front matter (id, name, lens) and a body that is the brief. */
-export async function loadPersonaFile(file: string): Promise<Persona> {
-  const text = (await readFile(file, "utf8")).replace(/\r\n?/g, "\n");
+export async function loadPersonaFile(file: string, options: { onWarning?: (line: string) => void } = {}): Promise<Persona> {
+  // Read as tool files are: bytes that are not UTF-8 are Latin-1, said once, not U+FFFD.
+  const decoded = decodeText(await readFile(file));
+  const warning = invalidUtf8Warning(file, decoded);
+  if (warning) options.onWarning?.(warning);
+  const text = decoded.text.replace(/\r\n?/g, "\n");
   const lines = text.split("\n");
   const end = lines.findIndex((line, index) => index > 0 && line.trim() === "---");
   if (lines[0]?.trim() !== "---" || end === -1) {

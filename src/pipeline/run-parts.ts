@@ -38,6 +38,8 @@ export interface PrepareRunOptions {
   onModelDownload?: (event: ModelDownloadEvent) => void;
   /** Cancels a model download (the first Ctrl-C). */
   signal?: AbortSignal;
+  /** Warnings about persona files (an encoding read as Latin-1). */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -90,7 +92,7 @@ async function prepareWith(byLabel: Map<string, Provider>, config: RunConfig, cr
   }
   const providers = [...byLabel.values()];
   const [personas, templates, prices] = await Promise.all([
-    loadPersonas(config.personasDir ?? BUILT_IN_PERSONAS_DIR, config.personas),
+    loadPersonas(config.personasDir ?? BUILT_IN_PERSONAS_DIR, config.personas, options.onWarning ? { onWarning: options.onWarning } : {}),
     loadPromptTemplates(),
     loadPrices(config.prices),
   ]);

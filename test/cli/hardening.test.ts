@@ -237,3 +237,20 @@ describe("the batch index says what was left out", () => {
     expect(index.tools.map((tool: { name: string }) => tool.name)).toEqual(["Claw Code"]);
   });
 });
+
+describe("persona files that are not UTF-8", () => {
+  test("read as Latin-1 with a warning naming the file, not silently turned into replacement characters", async () => {
+    const server = await servers.start();
+    const dir = await temporaryDirectory();
+    const personasDir = join(dir, "personas");
+    await (await import("node:fs/promises")).mkdir(personasDir);
+    const text = (await readFile("personas/skeptic.md", "utf8")).replace("The Skeptic", "The Sceptic of Café");
+    // Written as Latin-1: é is the single byte 0xE9.
+    await writeFile(join(personasDir, "skeptic.md"), Buffer.from(text, "latin1"));
+    const run = await runCli(["review", CLAW, "--personas-dir", personasDir, "--model", "openai:m", "--store", join(dir, "p.db"), "--out", join(dir, "out")], { OPENAI_API_KEY: "sk-test-latin", OPENAI_BASE_URL: server.openaiBaseUrl });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`warning: ${join(personasDir, "skeptic.md").replace(/[.*+?^$()|[\]\\]/g, "\\$&")}:\\d+: not valid UTF-8 \\(byte 0xE9\\), read as Latin-1 \\(Windows-1252\\)`));
+    expect(server.calls[0]!.text).toContain("The Sceptic of Café");
+    expect(server.calls[0]!.text).not.toContain("\uFFFD");
+  });
+});
