@@ -15,6 +15,8 @@ Usage:
                                                 render a stored run again, no calls
   panelist stats <report.json> | --store <db> [--run <id>]
                                                 ship rates, agreement, bias checks
+  panelist calibrate --labels <file|community> [<report.json> | --store <db> [--run <id>]]
+                                                how far the panel agrees with people
   panelist export [--store <db>] [--run <id>] --format jsonl|csv
                                                 a run's reviews, flat
   panelist personas [--personas-dir <dir>]      list the reviewer personas
@@ -183,6 +185,25 @@ newest first: id, command, start, state, tools, models, reviews done and failed,
 Renders a stored run again from the store alone, with no calls (default: the newest run):
 report.<format> (and stats.json for a study) for a review or comparison; results.jsonl, the
 tool pages and the index for a batch.
+`,
+  calibrate: `Usage: panelist calibrate --labels <file.jsonl|file.csv|community> [<report.json>] [options]
+       panelist calibrate --labels <…> --store <db> [--run <run-id>]
+
+Sets a run's panel against human verdicts and writes calibration.json, calibration.md and
+calibration.html (reliability diagram, ROC curve, persona bars) to --out (default: beside the
+report, or ./panelist-out). The panel says ship above 50%, skip below, abstains at exactly 50%.
+
+  --labels <file>             JSON Lines or CSV rows: tool (URL or name), verdict (ship|skip),
+                              labeller, note; matched by URL, else by name
+  --labels community          each tool's launch-day community vote as a weak label (ship when
+                              at least half said ship)
+  --min-votes <n>             fewest community votes that make a label (default 10)
+  --store <db>, --run <id>    calibrate a stored run (default: the newest) instead of a report.json
+  --out <dir>                 where the calibration files go
+
+Prints accuracy, balanced accuracy, Cohen's kappa and Gwet's AC1 with 95% intervals, ROC AUC,
+Brier score and expected calibration error of ship %, the same per persona and per model, the
+effective number of votes, and the panel's kappa without each persona.
 `,
   personas: `Usage: panelist personas [--personas-dir <dir>]
 

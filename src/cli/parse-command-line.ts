@@ -36,6 +36,10 @@ export interface CommandLine {
     tool?: string;
     /** `runs --json`: one JSON object per run. */
     json: boolean;
+    /** `calibrate --labels`: a label file, `community` or `store`. */
+    labels?: string;
+    /** `calibrate --min-votes`: fewest community votes that make a label. */
+    minVotes?: string;
   };
   /** Run settings given as flags, keyed by setting. */
   flags: Partial<Record<RunConfigKey, unknown>>;
@@ -119,6 +123,8 @@ const OPTIONS = {
   limit: { type: "string" },
   tool: { type: "string" },
   json: { type: "boolean" },
+  labels: { type: "string" },
+  "min-votes": { type: "string" },
   output: { type: "string", short: "o" },
   "log-json": { type: "boolean" },
   debug: { type: "boolean" },
@@ -190,6 +196,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...(values.limit === undefined ? {} : { limit: values.limit }),
       ...(values.tool === undefined ? {} : { tool: values.tool }),
       json: values.json ?? false,
+      ...(values.labels === undefined ? {} : { labels: values.labels }),
+      ...(values["min-votes"] === undefined ? {} : { minVotes: values["min-votes"] }),
     },
     ...(values.replay === undefined ? {} : { replay: values.replay }),
     flags,

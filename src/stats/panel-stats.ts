@@ -1,3 +1,4 @@
+import { effectiveVotes, type EffectiveVotes } from "./calibration.js";
 import { fleissKappa, gwetAC1, krippendorffAlphaNominal, pairwiseAgreement, pearson, wilsonInterval, type Ratings } from "./agreement.js";
 
 /** One review, as the statistics see it. */
@@ -56,6 +57,11 @@ export interface PanelStats {
   acrossModels: (Agreement & { persona: string })[];
   /** Samples as raters of each (tool, persona, model) (with two or more samples). */
   acrossSamples: Agreement | null;
+  /**
+   * How many independent votes the personas carry: n_eff = n ÷ (1 + (n − 1) ρ̄), with ρ̄ the mean
+   * pairwise φ of their votes over the tools (absent in stats.json written before it was added).
+   */
+  effectiveVotes?: EffectiveVotes;
   /** Share of tools on which two personas' votes agree; rows and columns follow `personas`. */
   pairwise: (number | null)[][];
   warnings: BiasWarning[];
@@ -133,7 +139,8 @@ export function panelStats(reviews: readonly StatsReview[], options: { positionD
   }
   if (options.positionDependent) warnings.push({ kind: "position", message: "the pick changed when the tools were reviewed in the other order: it is position-dependent" });
 
-  return { schemaVersion: 1, reviews: reviews.length, personas, models, samples, byPersona, byModel, matrix, acrossPersonas, acrossModels, acrossSamples, pairwise, warnings };
+  const effective = effectiveVotes(personas.map((_, column) => personaVotes.map((row) => (row[column] === null || row[column] === undefined ? null : row[column] === "ship"))));
+  return { schemaVersion: 1, reviews: reviews.length, personas, models, samples, byPersona, byModel, matrix, acrossPersonas, acrossModels, acrossSamples, effectiveVotes: effective, pairwise, warnings };
 }
 
 function agreement(ratings: Ratings, shipShare: number): Agreement {

@@ -43,6 +43,12 @@ export function renderStatsMarkdown(stats: PanelStats): string {
     ...stats.acrossModels.map((row) => agreementLine(`across models, ${row.persona}`, row)),
     ...(stats.acrossSamples ? [agreementLine("across samples", stats.acrossSamples)] : []),
     "",
+    ...(stats.effectiveVotes
+      ? [
+          `Effective number of votes: ${stats.effectiveVotes.nEff === null ? "—" : stats.effectiveVotes.nEff.toFixed(2)} of ${stats.effectiveVotes.n} personas (mean pairwise φ ${number(stats.effectiveVotes.meanCorrelation, 3)}): personas whose votes move together count as fewer independent votes.`,
+          "",
+        ]
+      : []),
     "Pairwise persona agreement (share of tools with the same vote):",
     "",
     `| | ${stats.personas.join(" | ")} |`,
