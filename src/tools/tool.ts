@@ -11,6 +11,22 @@ export const communityVoteSchema = z.object({
 /** Community votes on a tool. */
 export type CommunityVote = z.infer<typeof communityVoteSchema>;
 
+/**
+ * A fact about a tool from where it lives (its repository, its package, its model page), with
+ * where and when it was read: `Licence: MIT`, `Stars: 181,204`, `Latest release: v0.4.2, 2026-04-10`.
+ */
+export const factSchema = z.object({
+  label: z.string().trim().min(1),
+  value: z.string().trim().min(1),
+  /** The URL the fact was read from (an API document or the page itself). */
+  source: z.string().trim().min(1),
+  /** ISO 8601 time it was fetched. */
+  fetchedAt: z.string().trim().min(1),
+});
+
+/** One fact about a tool. */
+export type Fact = z.infer<typeof factSchema>;
+
 /** The fields of a tool record as written in a tool file (front matter, JSON or JSON Lines). */
 export const toolRecordSchema = z.object({
   name: z.string().trim().min(1, "must not be empty"),
@@ -20,6 +36,8 @@ export const toolRecordSchema = z.object({
   pricing: z.string().trim().optional(),
   url: z.string().trim().optional(),
   community: communityVoteSchema.nullable().optional(),
+  /** Facts fetched from where the tool lives (`panelist intake`, or a URL given as input). */
+  facts: z.array(factSchema).optional(),
   description: z.string().trim().min(1, "is empty: describe the tool"),
 });
 
@@ -42,6 +60,8 @@ export interface Tool {
   community: CommunityVote | null;
   /** The description (the body of a Markdown tool file). */
   description: string;
+  /** Facts read from where the tool lives, each with its source and date; absent when none were fetched. */
+  facts?: Fact[];
   /** Where the tool was read from: the file, the record's first line and its description's line. */
   source: { file: string; line?: number; descriptionLine?: number };
 }
