@@ -211,4 +211,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN skipped_json TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE runs ADD COLUMN summary_json TEXT;
   `,
+  // 4: the sources' HTTP responses that carry an ETag or Last-Modified, by the URL asked for, so
+  // a later fetch of the same page or API answer is a conditional GET and a 304 costs no body.
+  `
+  CREATE TABLE http_cache (
+    url TEXT PRIMARY KEY,
+    status INTEGER NOT NULL,
+    headers_json TEXT NOT NULL,
+    body TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL
+  );
+  `,
 ];

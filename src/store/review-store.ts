@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { ConfigError } from "../errors/config-error.js";
 import type { GenerateSuccess } from "../providers/provider.js";
 import type { AnswerSource, Review, ReviewFailure, SkippedTool } from "../report/report-schema.js";
+import type { CachedHttp, HttpCache } from "../sources/http-client.js";
 import type { Tool } from "../tools/tool.js";
 import { MIGRATIONS } from "./migrations.js";
 import { reviewKey } from "./review-key.js";
@@ -439,6 +440,31 @@ export class ReviewStore {
     );
   }
 
+  /** The stored copy of a source's HTTP response for this URL, if one was kept. */
+  getHttp(url: string): CachedHttp | undefined {
+    const row = this.statement("SELECT * FROM http_cache WHERE url = ?").get(url) as HttpCacheRow | undefined;
+    if (!row) return undefined;
+    return {
+      status: row.status,
+      headers: JSON.parse(row.headers_json),
+      text: row.body,
+      ...(row.etag === null ? {} : { etag: row.etag }),
+      ...(row.last_modified === null ? {} : { lastModified: row.last_modified }),
+      fetchedAt: row.fetched_at,
+    };
+  }
+
+  /** Stores (or replaces) the copy of a response for this URL, at once: a fetch is not a review to batch. */
+  putHttp(url: string, entry: CachedHttp): void {
+    this.statement("INSERT OR REPLACE INTO http_cache (url, status, headers_json, body, etag, last_modified, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(url, entry.status, JSON.stringify(entry.headers), entry.text, entry.etag ?? null, entry.lastModified ?? null, entry.fetchedAt);
+  }
+
+  /** The store as the sources' HTTP cache ({@link getHttp}, {@link putHttp}). */
+  httpCache(): HttpCache {
+    return { get: (url) => this.getHttp(url), put: (url, entry) => this.putHttp(url, entry) };
+  }
+
   /** The reviews of a run as flat rows, in tool order then persona and model, read lazily. */
   *exportRows(runId: string): Generator<ExportRow> {
     const statement = this.statement(
@@ -564,6 +590,15 @@ interface FailureRow {
   cached_input_tokens: number;
   output_tokens: number;
   cost_usd: number | null;
+}
+
+interface HttpCacheRow {
+  status: number;
+  headers_json: string;
+  body: string;
+  etag: string | null;
+  last_modified: string | null;
+  fetched_at: string;
 }
 
 interface ResponseRow {

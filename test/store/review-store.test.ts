@@ -23,7 +23,7 @@ describe("ReviewStore", () => {
     store.close();
     const raw = new Database(path);
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(["failures", "provider_batch_requests", "provider_batch_results", "provider_batches", "responses", "reviews", "run_tools", "runs", "tools"]);
+    expect(tables).toEqual(["failures", "http_cache", "provider_batch_requests", "provider_batch_results", "provider_batches", "responses", "reviews", "run_tools", "runs", "tools"]);
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
     raw.close();
     const again = ReviewStore.open(path);
@@ -52,6 +52,36 @@ describe("ReviewStore", () => {
     expect(store.reviewedKeys("r1")).toEqual(new Set([reviewKey(1, "skeptic", "openai:m", 0)]));
     expect(store.batches.batchesOf("r1")).toEqual([]);
     store.close();
+  });
+
+  test("a schema-3 store gains the HTTP cache and keeps its runs", async () => {
+    const path = join(await temporaryDirectory(), "v3.db");
+    const old = new Database(path);
+    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
+    old.pragma("user_version = 3");
+    old.prepare("INSERT INTO runs (id, started_at, status, signature, command, config_json, models_json, personas_json, prompt_hashes_json, inputs_json) VALUES ('r1', '2026-01-01', 'finished', 's', 'batch', '{}', '[]', '[]', '{}', '[]')").run();
+    old.close();
+    const store = ReviewStore.open(path);
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    expect(store.getRun("r1")?.status).toBe("finished");
+    expect(store.getHttp("https://example.com/")).toBeUndefined();
+    store.close();
+  });
+
+  test("HTTP responses round-trip by URL; a later one replaces the copy; absent validators stay absent", async () => {
+    const path = join(await temporaryDirectory(), "h.db");
+    const store = ReviewStore.open(path);
+    const url = "https://registry.npmjs.org/ky";
+    const entry = { status: 200, headers: { "content-type": "application/json", etag: '"v1"' }, text: '{"name":"ky"}', etag: '"v1"', lastModified: "Tue, 01 Dec 2026 10:00:00 GMT", fetchedAt: "2026-12-01T10:00:00.000Z" };
+    store.putHttp(url, entry);
+    expect(store.getHttp(url)).toEqual(entry);
+    const cache = store.httpCache();
+    cache.put(url, { status: 200, headers: {}, text: "é ünïcode", etag: '"v2"', fetchedAt: "2026-12-02T10:00:00.000Z" });
+    store.close();
+    const reopened = ReviewStore.open(path);
+    expect(reopened.httpCache().get(url)).toEqual({ status: 200, headers: {}, text: "é ünïcode", etag: '"v2"', fetchedAt: "2026-12-02T10:00:00.000Z" });
+    expect(reopened.getHttp(`${url}/other`)).toBeUndefined();
+    reopened.close();
   });
 
   test("a store from a newer Panelist is refused rather than damaged", async () => {
