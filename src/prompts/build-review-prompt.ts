@@ -1,5 +1,5 @@
 import type { Persona } from "../personas/persona.js";
-import type { Tool } from "../tools/tool.js";
+import type { Fact, Tool } from "../tools/tool.js";
 import type { PromptTemplates } from "./prompt-templates.js";
 import { datamark, type SpotlightMode } from "./spotlight.js";
 
@@ -40,8 +40,26 @@ export function renderDossier(templates: PromptTemplates, tool: Tool, spotlight:
     category: field(tool.category),
     pricing: field(tool.pricing),
     url: field(tool.url),
+    // One line per fact: a line break in a value could otherwise pose as a fact of its own.
+    facts: tool.facts && tool.facts.length > 0
+      ? tool.facts.map((fact) => ({ label: field(oneLine(fact.label)), value: field(oneLine(fact.value)), host: field(sourceHost(fact)), fetched: field(oneLine(fetchDay(fact))) }))
+      : undefined,
     description: field(tool.description),
   });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** Where a fact was read, as a reviewer can weigh it: the host of its source (`api.github.com`). */
+function sourceHost(fact: Fact): string {
+  return URL.canParse(fact.source) && /^https?:/i.test(fact.source) ? new URL(fact.source).host : oneLine(fact.source);
+}
+
+/** The day a fact was fetched (`2026-12-02`), or its time as written when that is no ISO date. */
+function fetchDay(fact: Fact): string {
+  return /^\d{4}-\d{2}-\d{2}/.test(fact.fetchedAt) ? fact.fetchedAt.slice(0, 10) : fact.fetchedAt;
 }
 
 /**

@@ -103,6 +103,7 @@ function toToolReport(result: ToolResult, personas: readonly { id: string }[]): 
     pricing: tool.pricing ?? null,
     url: tool.url ?? null,
     community: tool.community,
+    ...(tool.facts && tool.facts.length > 0 ? { facts: tool.facts } : {}),
     panel: summarizePanel(
       votes.flatMap((vote) => (vote.verdict === "tie" ? [] : [vote.verdict])),
       result.failures.length,

@@ -1,5 +1,6 @@
 import type { Report, ToolReport } from "./report-schema.js";
 import { formatCommunity, formatConfidence, formatPercent } from "./format-values.js";
+import { factsFetchedOn, factViews } from "./facts-view.js";
 import { escapeMarkdownBlock, markdownInline as inline, markdownUrl } from "./markdown-text.js";
 import { describeAnswered, describeMissing, isIncomplete, panelCoverage } from "./panel-coverage.js";
 import { answeredCell, failureStatus, isDissent, personaCell, positionNotice, skippedLine } from "./report-view.js";
@@ -57,6 +58,7 @@ function renderTool(tool: ToolReport, report: Report, nameOf: (id: string) => st
   if (meta.length > 0) lines.push(meta.map((part, index) => (index === 0 && tool.category ? `**${inline(part)}**` : `_${inline(part)}_`)).join(" · "), "");
   const description = escapeMarkdownBlock(tool.description);
   if (description) lines.push(description, "");
+  if (tool.facts && tool.facts.length > 0) lines.push(factsLine(tool.facts), "");
   // Only web links: a `javascript:` or `data:` URL from a tool file must never become a link.
   if (tool.url && /^https?:\/\//i.test(tool.url)) lines.push(`Link: ${markdownUrl(tool.url)}`, "");
   const answered = incomplete ? `; ${coverage.answered} of ${coverage.reviewers} answered` : "";
@@ -86,6 +88,12 @@ function renderTool(tool: ToolReport, report: Report, nameOf: (id: string) => st
   }
   lines.push("");
   return lines;
+}
+
+/** `**Facts:** Licence: MIT ([source](<…>)) · Stars: 181,204 ([source](<…>)) · fetched 2026-12-02`. */
+function factsLine(facts: NonNullable<ToolReport["facts"]>): string {
+  const parts = factViews(facts).map((fact) => `${inline(fact.label)}: ${inline(fact.value)}${fact.href ? ` ([source](${markdownUrl(fact.href)}))` : ""}`);
+  return `**Facts:** ${parts.join(" · ")} · fetched ${inline(factsFetchedOn(facts))}`;
 }
 
 function renderSideBySide(report: Report, nameOf: (id: string) => string): string[] {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { communityVoteSchema } from "../tools/tool.js";
+import { communityVoteSchema, factSchema } from "../tools/tool.js";
 
 /** Token counts, as stored in report.json. */
 export const usageSchema = z.object({
@@ -110,6 +110,8 @@ export const toolReportSchema = z.object({
   pricing: z.string().nullable(),
   url: z.string().nullable(),
   community: communityVoteSchema.nullable(),
+  /** Facts read from where the tool lives, each with its source URL and fetch time; absent when none were fetched. */
+  facts: z.array(factSchema).optional(),
   panel: panelSchema,
   /** One vote per persona: the majority of its models and samples, with how stable it was. */
   personaVotes: z.array(z.object({ persona: z.string(), verdict: z.enum(["ship", "skip", "tie"]), ship: z.number().int(), skip: z.number().int(), stability: z.string() })).default([]),

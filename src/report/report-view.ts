@@ -1,5 +1,6 @@
 import { communityShipPct } from "../panel/panel-math.js";
 import { formatCommunity, formatConfidence, formatPercent, MISSING } from "./format-values.js";
+import { factsFetchedOn, factViews, webLink, type FactView } from "./facts-view.js";
 import { describeAnswered, describeMissing, isIncomplete, panelCoverage } from "./panel-coverage.js";
 import { NOT_STARTED_KINDS, type Report, type Review, type ReviewFailure, type SkippedTool, type ToolReport } from "./report-schema.js";
 
@@ -28,6 +29,10 @@ export interface ToolView {
   paragraphs: string[];
   /** Only http(s) links are kept. */
   url: string | undefined;
+  /** Facts read from where the tool lives; empty when none were fetched. */
+  facts: FactView[];
+  /** When the facts were fetched, e.g. `2026-12-02`; undefined without facts. */
+  factsFetched: string | undefined;
   shipPct: string;
   /** 0..100 for the bar. */
   shipBar: number;
@@ -124,7 +129,9 @@ export function buildReportView(report: Report, indexHref?: string): ReportView 
         .split(/\n\s*\n/)
         .map((paragraph) => paragraph.replace(/\s*\n\s*/g, " ").trim())
         .filter(Boolean),
-      url: tool.url && /^https?:\/\//i.test(tool.url) ? tool.url : undefined,
+      url: webLink(tool.url),
+      facts: factViews(tool.facts ?? []),
+      factsFetched: tool.facts && tool.facts.length > 0 ? factsFetchedOn(tool.facts) : undefined,
       shipPct: formatPercent(tool.panel.shipPct),
       shipBar: tool.panel.shipPct ?? 0,
       split: tool.panel.split,
