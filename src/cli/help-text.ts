@@ -9,6 +9,8 @@ Usage:
   panelist compare <tool-file> <tool-file>... [options]
                                                 head-to-head, with a pick
   panelist batch <input>... [options]           unattended reviews of many tools, resumable
+  panelist intake <source>... [--out <dir>]     write editable tool files from GitHub, npm,
+                                                PyPI, Hugging Face or any page, with facts
   panelist runs [--store <db>] [--tool <name>] [--limit <n>] [--json]
                                                 the stored runs, newest first
   panelist report [<run-id>] [--format <list>] [--out <dir>]
@@ -72,6 +74,7 @@ const KEYS_PARAGRAPH = wrap(
 const RUN_OPTIONS_TAGGED = `Options:
   --model <provider:model>    ${MODEL_OPTION}
   --out <dir>                 output folder (default ./panelist-out)
+  --allow-private-hosts       sources: fetch from private and loopback addresses too
   --store <file>              SQLite store every run is kept in (default ./panelist.db,
                               or PANELIST_STORE); a re-run asks only for what is missing
   --no-cache                  call the provider even for a request already answered
@@ -150,6 +153,8 @@ resumed by running the same command again (or --resume <run-id>). Writes tools/<
 per tool, index.md|json sorted by panel ship %, and results.jsonl as reviews finish.
 
 Batch options:
+  --enrich                    feed items whose link is a GitHub repo, npm or PyPI package or a
+                              Hugging Face model get that source's facts (their text stays)
   --since-last                skip tools already reviewed, unchanged, by the same persona files,
                               prompts and models
   --resume <run-id>           finish that run: only the reviews not yet stored
@@ -185,6 +190,24 @@ newest first: id, command, start, state, tools, models, reviews done and failed,
 Renders a stored run again from the store alone, with no calls (default: the newest run):
 report.<format> (and stats.json for a study) for a review or comparison; results.jsonl, the
 tool pages and the index for a batch.
+`,
+  intake: `Usage: panelist intake <source>... [--out <dir>] [--allow-private-hosts]
+
+Reads each tool from where it lives and writes <slug>.md tool files to --out (default ./tools):
+front matter with name, tagline, url, pricing (only what a source states: an open-source
+licence gives "Open source") and facts with their sources and dates, the README, model card or
+page text as the body. Correct them, then review them. Calls no model.
+
+Sources: https://github.com/<owner>/<repo> or github:<owner>/<repo>; npm:<package>; pypi:<project>;
+hf:<owner>/<model>, hf:spaces/<owner>/<space> or a huggingface.co URL; any other http(s) page
+(its title, description and readable text); a feed (each item). review, compare and batch take
+the same sources directly.
+
+  --allow-private-hosts       fetch from loopback, private and link-local addresses too (off:
+                              such addresses are refused after DNS and on every redirect)
+
+GITHUB_TOKEN raises GitHub's rate limit; GITHUB_API_URL, npm_config_registry and HF_ENDPOINT
+point at other servers (trusted, even on a private address); HF_TOKEN reads gated models.
 `,
   calibrate: `Usage: panelist calibrate --labels <file.jsonl|file.csv|community> [<report.json>] [options]
        panelist calibrate --labels <…> --store <db> [--run <run-id>]

@@ -24,6 +24,8 @@ export interface CommandLine {
     wait: boolean;
     /** `batch --status`: show the provider batches of a run and exit. */
     status: boolean;
+    /** `batch --enrich`: feed items whose link is a repository, package or model page get its facts. */
+    enrich: boolean;
     /** `export --run`. */
     run?: string;
     /** `export --output`: a file instead of stdout. */
@@ -77,6 +79,7 @@ export const FLAG_NAMES: Readonly<Record<RunConfigKey, string>> = {
   pollSeconds: "--poll-seconds",
   threads: "--threads",
   modelsDir: "--models-dir",
+  allowPrivateHosts: "--allow-private-hosts",
 };
 
 const OPTIONS = {
@@ -110,6 +113,8 @@ const OPTIONS = {
   "poll-seconds": { type: "string" },
   threads: { type: "string" },
   "models-dir": { type: "string" },
+  "allow-private-hosts": { type: "boolean" },
+  enrich: { type: "boolean" },
   wait: { type: "boolean" },
   status: { type: "boolean" },
   replay: { type: "string" },
@@ -175,6 +180,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     pollSeconds: values["poll-seconds"],
     threads: values.threads,
     modelsDir: values["models-dir"],
+    allowPrivateHosts: values["allow-private-hosts"],
   };
   return {
     command,
@@ -190,6 +196,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       noCache: values["no-cache"] ?? false,
       wait: values.wait ?? false,
       status: values.status ?? false,
+      enrich: values.enrich ?? false,
       ...(values.run === undefined ? {} : { run: values.run }),
       ...(values.output === undefined ? {} : { output: values.output }),
       ...(values.format === undefined ? {} : { format: values.format }),

@@ -78,6 +78,10 @@ export const runConfigSchema = z.object({
   threads: z.coerce.number().int("must be a whole number").min(1).max(256).optional(),
   /** Folder `local:` models are downloaded to and found in. Default `~/.cache/panelist/models`. */
   modelsDir: z.string().min(1).optional(),
+  /** Fetch tools (URLs, feeds' links) from private, loopback and link-local addresses too; off by default. */
+  allowPrivateHosts: z
+    .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
+    .default(false),
   /** Plan the calls and estimate cost; call nothing. */
   dryRun: z
     .preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value), z.boolean())
@@ -122,4 +126,5 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<RunConfigKey, string>> = {
   pollSeconds: "PANELIST_POLL_SECONDS",
   threads: "PANELIST_THREADS",
   modelsDir: "PANELIST_MODELS_DIR",
+  allowPrivateHosts: "PANELIST_ALLOW_PRIVATE_HOSTS",
 };

@@ -6,6 +6,7 @@ import { toolContentHash, toolIdentity } from "../tools/tool-identity.js";
 import { personaHash, promptSetHash, type RunParts } from "../pipeline/run-parts.js";
 import { providerLabel } from "../providers/provider.js";
 import type { SkippedTool } from "../report/report-schema.js";
+import type { SourceContext } from "../sources/tool-source.js";
 import type { ReviewStore, RunPlan, RunRecord, StoredTool } from "../store/review-store.js";
 
 /** The commands that run reviews; each stores its runs the same way. */
@@ -26,6 +27,9 @@ export interface OpenRunInput {
   /** Start a new run even when an unfinished run of the same job exists. */
   newRun?: boolean;
   onWarning?: (line: string) => void;
+  /** Reading tools from where they live; see loadInputs. */
+  sources?: SourceContext;
+  enrich?: boolean;
 }
 
 /** The run a command works on, and what was left out before it started. */
@@ -75,6 +79,8 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
   const loaded = await loadInputs(input.inputs, {
     maxDescriptionChars: config.maxDescriptionChars,
     ...(input.onWarning ? { onWarning: input.onWarning } : {}),
+    ...(input.sources ? { sources: input.sources } : {}),
+    ...(input.enrich ? { enrich: true } : {}),
   });
   const identified = dedupe(loaded.tools.map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) })));
   // A scheduled batch over a feed with nothing new that day is a quiet run, not an error; a

@@ -12,6 +12,7 @@ import { ReviewStore } from "../store/review-store.js";
 import { closeProviders, personaHash, prepareRunParts, promptSetHash } from "../pipeline/run-parts.js";
 import { toolContentHash, toolIdentity } from "../tools/tool-identity.js";
 import type { RunCommand } from "./open-run.js";
+import { createSourceContext } from "./source-context.js";
 
 /** What a review or comparison needs. */
 export interface ReviewToolsOptions extends Omit<RunReviewsOptions, "command" | "outputs" | "inputs" | "store"> {
@@ -86,7 +87,12 @@ export async function reviewTools(options: ReviewToolsOptions): Promise<ReviewTo
 export async function planReviews(options: ReviewToolsOptions & { command?: RunCommand }): Promise<ReviewPlan> {
   const { config } = options;
   const command = options.command ?? (options.compare ? "compare" : "review");
-  const loaded = await loadInputs(options.toolFiles, { maxDescriptionChars: config.maxDescriptionChars, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+  const loaded = await loadInputs(options.toolFiles, {
+    maxDescriptionChars: config.maxDescriptionChars,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    ...(options.sources ? { sources: createSourceContext(options.sources, options.store, config.maxDescriptionChars) } : {}),
+    ...(options.enrich ? { enrich: true } : {}),
+  });
   const needed = options.compare ? 2 : 1;
   if (loaded.tools.length < needed) {
     if (loaded.errors[0]) throw loaded.errors[0];

@@ -15,7 +15,9 @@ import { providerLabel } from "../providers/provider.js";
 import type { SkippedTool } from "../report/report-schema.js";
 import { reviewKey } from "../store/review-key.js";
 import type { ReviewStore, RunRecord, StoredTool } from "../store/review-store.js";
+import { sourceSecrets } from "../sources/source-settings.js";
 import { openRun, type RunCommand } from "./open-run.js";
+import { createSourceContext, type SourceOptions } from "./source-context.js";
 import { leadWindow, planJobs, type PlannedJob } from "./plan-jobs.js";
 import { buildRunReport } from "./run-report.js";
 import type { RunOutputs } from "./run-outputs.js";
@@ -34,6 +36,10 @@ export interface RunReviewsOptions {
   store: ReviewStore;
   /** The files the command writes. */
   outputs: RunOutputs;
+  /** Reading tools from where they live (`npm:`, `github:`, any URL); without it a URL is a feed. */
+  sources?: SourceOptions;
+  /** With `sources`: feed items whose link is a repository, package or model page get its facts. */
+  enrich?: boolean;
   /** Leave out tools already reviewed, unchanged, by the same panel. */
   sinceLast?: boolean;
   /** Resume this run id instead of starting one. */
@@ -129,6 +135,8 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
     ...(options.resume ? { resume: options.resume } : {}),
     ...(options.newRun ? { newRun: true } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    ...(options.sources ? { sources: createSourceContext(options.sources, store, config.maxDescriptionChars) } : {}),
+    ...(options.enrich ? { enrich: true } : {}),
   });
   const { run, tools } = opened;
   options.onRun?.(run, opened.resumed);
@@ -185,7 +193,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
   const personaHashes = new Map(run.personas.map((persona) => [persona.id, persona.hash]));
   let cached = 0;
   let notStarted = 0;
-  const secrets = credentialSecrets(options.credentials);
+  const secrets = [...credentialSecrets(options.credentials), ...(options.sources ? sourceSecrets(options.sources.settings) : [])];
   const record = async (job: ReviewJob, paid: JobOutcome): Promise<void> => {
     // Redacted before it is stored: the store, its exports and every page rendered from it are
     // files a user shares, and a model or server can echo a key back.

@@ -1,12 +1,13 @@
 import { githubSource } from "./github-source.js";
 import { huggingFaceSource } from "./huggingface-source.js";
 import { npmSource } from "./npm-source.js";
+import { pageSource } from "./page-source.js";
 import { pypiSource } from "./pypi-source.js";
 import { httpUrl } from "./source-spec.js";
 import type { ToolSource } from "./tool-source.js";
 
-/** Every source, in the order they are asked whether they read a spec: the most specific first. */
-export const SOURCES: readonly ToolSource[] = [githubSource, npmSource, pypiSource, huggingFaceSource];
+/** Every source, in the order they are asked whether they read a spec: the most specific first, any page last. */
+export const SOURCES: readonly ToolSource[] = [githubSource, npmSource, pypiSource, huggingFaceSource, pageSource];
 
 /** The source that reads a spec, or undefined when none does. */
 export function findSource(spec: string): ToolSource | undefined {

@@ -39,7 +39,9 @@ describe("gemini: through its OpenAI-compatible endpoint, from the built binary"
     expect(price).toEqual({ input: 0.3, cachedInput: 0.03, output: 2.5 });
     expect(report.costUsd).not.toBeNull();
     expect(report.costUsd).toBeGreaterThan(0);
-    expect(report.costUsd).toBeCloseTo(costOf(report.usage, price), 6);
+    // Each review is priced and rounded to a millionth on its own, so the total may differ from
+    // pricing the summed tokens by a few millionths.
+    expect(Math.abs(report.costUsd! - costOf(report.usage, price))).toBeLessThanOrEqual(0.000004);
     expect(JSON.stringify(report)).not.toContain(KEY);
   });
 

@@ -3,7 +3,7 @@ import { findSource, isSourceSpec, SOURCES } from "../../src/sources/sources.js"
 
 describe("SOURCES, findSource and isSourceSpec", () => {
   test("the sources, in order", () => {
-    expect(SOURCES.map((source) => source.id)).toEqual(["github", "npm", "pypi", "huggingface"]);
+    expect(SOURCES.map((source) => source.id)).toEqual(["github", "npm", "pypi", "huggingface", "page"]);
   });
 
   test.each([
@@ -15,7 +15,7 @@ describe("SOURCES, findSource and isSourceSpec", () => {
     ["https://pypi.org/project/requests/", "pypi"],
     ["hf:Qwen/Qwen2.5-7B-Instruct", "huggingface"],
     ["https://huggingface.co/spaces/black-forest-labs/FLUX.1-dev", "huggingface"],
-    ["https://example.com/tool", undefined],
+    ["https://example.com/tool", "page"],
     ["tools/acme.md", undefined],
   ])("%s is read by %s", (spec, id) => {
     expect(findSource(spec)?.id).toBe(id);

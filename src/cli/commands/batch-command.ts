@@ -13,6 +13,7 @@ import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { formatPlan } from "../format-plan.js";
 import { count } from "../plural.js";
 import { createProgressDisplay } from "../progress-display.js";
+import { sourceOptions } from "../source-options.js";
 import { storePath } from "../store-path.js";
 
 /**
@@ -63,6 +64,8 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
       config,
       credentials,
       store,
+      sources: sourceOptions(config, env),
+      enrich: options.enrich,
       sinceLast: options.sinceLast,
       ...(options.resume ? { resume: options.resume } : {}),
       newRun: options.newRun,
@@ -126,7 +129,8 @@ async function dryRun(
   // Reading the store for --since-last must not create one.
   const store = commandLine.batch.sinceLast && existsSync(path) ? ReviewStore.open(path, { create: false }) : undefined;
   try {
-    const plan = await planReviews({ toolFiles: commandLine.positionals, config, credentials, compare: false, command: "batch", sinceLast: commandLine.batch.sinceLast, onWarning, ...(store ? { store } : {}) });
+    const env = { ...readDotenv(io.cwd), ...io.env };
+    const plan = await planReviews({ toolFiles: commandLine.positionals, config, credentials, compare: false, command: "batch", sinceLast: commandLine.batch.sinceLast, onWarning, sources: sourceOptions(config, env), enrich: commandLine.batch.enrich, ...(store ? { store } : {}) });
     stdout(formatPlan(plan));
   } finally {
     store?.close();

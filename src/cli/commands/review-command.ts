@@ -11,6 +11,7 @@ import { formatPlan } from "../format-plan.js";
 import { count } from "../plural.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
+import { sourceOptions } from "../source-options.js";
 import { storePath } from "../store-path.js";
 
 /** `panelist review` and `panelist compare`. */
@@ -35,6 +36,7 @@ export async function runReviewCommand(commandLine: CommandLine, io: CliIO, comp
     config,
     credentials,
     compare,
+    sources: sourceOptions(config, env),
     noCache: commandLine.batch.noCache,
     newRun: commandLine.batch.newRun,
     stopSignal: stop.signal,
