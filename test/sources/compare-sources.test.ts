@@ -18,7 +18,13 @@ let base = "";
 const standIns = createServer((request: IncomingMessage, response: ServerResponse) => {
   const path = (request.url ?? "/").split("?")[0]!;
   requests.push(`${request.method} ${path} ua=${request.headers["user-agent"] ?? ""}`);
-  const json = (status: number, body: unknown): void => void response.writeHead(status, { "content-type": "application/json; charset=utf-8", etag: `"${path.length}"` }).end(JSON.stringify(body));
+  const etag = `"${path.length}"`;
+  // Revalidation as the APIs answer it: an unchanged document is a 304 with no body.
+  if (request.headers["if-none-match"] === etag) {
+    requests.push(`304 ${path}`);
+    return void response.writeHead(304, { etag }).end();
+  }
+  const json = (status: number, body: unknown): void => void response.writeHead(status, { "content-type": "application/json; charset=utf-8", etag }).end(JSON.stringify(body));
   if (path === "/github/repos/ultraworkers/claw-code") {
     return json(200, {
       name: "claw-code", full_name: "ultraworkers/claw-code", html_url: "https://github.com/ultraworkers/claw-code",
@@ -79,6 +85,15 @@ describe("tools read from where they live", () => {
     const review = llm.calls.find((call) => call.text.includes("claw-code") && !isModeratorCall(call))!;
     const dossier = /<tool_dossier>\n(Name:[\s\S]*?)<\/tool_dossier>/.exec(review.text)?.[1] ?? "";
     expect(dossier.replaceAll("\u02C6", " ")).toContain("181,204");
+
+    // The same compare again: the store's copies are revalidated (304, no body), the facts kept.
+    const again = await runCli(["compare", GITHUB, HF, "--model", "openai:gpt-4.1-mini", "--format", "json", "--store", join(dir, "p.db"), "--out", join(dir, "again")], {
+      OPENAI_API_KEY: "sk-test-sources", OPENAI_BASE_URL: llm.openaiBaseUrl, ...sourceEnv(),
+    });
+    expect(again.code).toBe(0);
+    expect(requests.filter((line) => line.startsWith("304 /github/repos/ultraworkers/claw-code"))).not.toHaveLength(0);
+    const second = reportSchema.parse(JSON.parse(await readFile(join(dir, "again", "report.json"), "utf8")));
+    expect(facts(second.tools[0])).toMatchObject({ Licence: "MIT", Stars: "181,204" });
   }, 30_000);
 
   test("intake writes tool files that review reads back unchanged; a spec that cannot be read is one line and the rest go on", async () => {
