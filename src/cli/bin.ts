@@ -17,6 +17,7 @@ const code = await main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   progressStream: process.stderr,
+  protocolStreams: { input: process.stdin, output: process.stdout },
   onInterrupt: (listener) => {
     process.on("SIGINT", listener);
     return () => process.off("SIGINT", listener);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
 import { parse as parseDotenv } from "dotenv";
 import { redactSecrets, secretValues } from "../providers/redact-secrets.js";
 
@@ -11,6 +12,8 @@ export interface CliIO {
   cwd: string;
   /** The stream a progress bar draws on (a bar only when it is a terminal). */
   progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** The raw stdin and stdout a protocol server (`panelist mcp`) speaks on; nothing else writes to that stdout. */
+  protocolStreams?: { input: Readable; output: Writable };
   /** Subscribes to Ctrl-C (SIGINT); returns the unsubscribe function. */
   onInterrupt?: (listener: () => void) => () => void;
 }

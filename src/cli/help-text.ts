@@ -22,6 +22,9 @@ Usage:
   panelist export [--store <db>] [--run <id>] --format jsonl|csv
                                                 a run's reviews, flat
   panelist personas [--personas-dir <dir>]      list the reviewer personas
+  panelist mcp [--model <m>] [--max-cost <usd>] [--store <db>]
+                                                a Model Context Protocol server on stdio:
+                                                agents and chat clients ask the panel
 
 Run 'panelist <command> --help' for a command's options. Every command keeps its runs in one
 SQLite store (--store, else PANELIST_STORE, else ./panelist.db): a paid answer is stored as it
@@ -227,6 +230,22 @@ report, or ./panelist-out). The panel says ship above 50%, skip below, abstains 
 Prints accuracy, balanced accuracy, Cohen's kappa and Gwet's AC1 with 95% intervals, ROC AUC,
 Brier score and expected calibration error of ship %, the same per persona and per model, the
 effective number of votes, and the panel's kappa without each persona.
+`,
+  mcp: `Usage: panelist mcp [--model <provider:model>] [--max-cost <usd>] [--store <db>] [options]
+
+A Model Context Protocol server on stdin/stdout for agents and chat clients (stdout carries
+protocol messages only; logs go to stderr). Tools: review_tools and compare_tools (tool files,
+URLs, npm:, pypi:, hf:, github: or inline {name, description, …}; optional personas, a subset of
+the panel), list_runs and get_run (md or json). Resources: panelist://runs/{id}/report.md and
+report.json. Not yet: rerun_review (it needs the editors' workbench).
+
+Every request runs with this server's settings: its models, panel and --max-cost (a cap per
+request; reviews it would exceed are not started and the answer says so). A request can narrow
+the panel, never widen it or raise a limit. Runs are kept in the store, as the CLI keeps them.
+The run options of compare apply (--model, --personas, --max-cost, --concurrency, --store, …);
+--out, --format and --dry-run do not: answers go to the client, not to files.
+
+${KEYS_PARAGRAPH}
 `,
   personas: `Usage: panelist personas [--personas-dir <dir>]
 

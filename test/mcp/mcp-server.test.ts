@@ -1,0 +1,162 @@
+import { join, resolve } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Progress } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { loadPersonas } from "../../src/personas/load-personas.js";
+import type { Persona } from "../../src/personas/persona.js";
+import { reportSchema } from "../../src/report/report-schema.js";
+import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import { temporaryDirectory } from "../support/run-cli.js";
+import { panelHandler } from "../support/scripted-panel.js";
+
+const BIN = resolve("dist/cli/bin.js");
+const CLAW = resolve("fixtures/tools/claw-code.md");
+const SMOL = resolve("fixtures/tools/smolvlm2-turbo.md");
+const SCRIPT = { "Claw Code": { skeptic: "skip" as const } };
+
+let personas: Persona[];
+let server: FakeLlmServer | undefined;
+let client: Client | undefined;
+
+beforeAll(async () => {
+  personas = await loadPersonas();
+});
+
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+interface Connected {
+  client: Client;
+  /** The server's stderr so far. */
+  stderr: () => string;
+  /** Errors the client raised, a line on stdout that is not a protocol message among them. */
+  errors: Error[];
+}
+
+/** Spawns `panelist mcp` the way a chat client does and connects the SDK's own client to it. */
+async function connect(extraArgs: string[] = []): Promise<Connected> {
+  server = await startFakeLlmServer({ handler: panelHandler(SCRIPT, personas) });
+  const folder = await temporaryDirectory();
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, "mcp", "--model", "openai:gpt-4.1-mini", "--store", join(folder, "p.db"), ...extraArgs],
+    env: { PATH: process.env.PATH ?? "", OPENAI_API_KEY: "sk-test-mcp-0000", OPENAI_BASE_URL: server.openaiBaseUrl },
+    cwd: folder,
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
+  const errors: Error[] = [];
+  client = new Client({ name: "panelist-test", version: "0.0.0" });
+  client.onerror = (error) => void errors.push(error);
+  await client.connect(transport);
+  return { client, stderr: () => stderr, errors };
+}
+
+function textOf(result: { content?: unknown }): string {
+  return (result.content as { type: string; text?: string }[]).map((part) => part.text ?? "").join("\n");
+}
+
+describe("panelist mcp, through the SDK's client over stdio", () => {
+  test("lists its tools with their input fields", async () => {
+    const { client, errors } = await connect();
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(["compare_tools", "get_run", "list_runs", "review_tools"]);
+    const byName = new Map(tools.map((tool) => [tool.name, tool]));
+    expect(Object.keys(byName.get("compare_tools")!.inputSchema.properties ?? {})).toEqual(["tools", "personas"]);
+    expect(byName.get("review_tools")!.inputSchema.required).toEqual(["tools"]);
+    expect(Object.keys(byName.get("get_run")!.inputSchema.properties ?? {})).toEqual(["runId", "format"]);
+    expect(Object.keys(byName.get("list_runs")!.inputSchema.properties ?? {})).toEqual(["limit"]);
+    expect(errors).toEqual([]);
+  });
+
+  test("compare_tools: 75% / 100%, the pick, progress as reviews finish; then list_runs and get_run read the stored run", async () => {
+    const { client, errors, stderr } = await connect();
+    const progress: Progress[] = [];
+    const result = await client.callTool({ name: "compare_tools", arguments: { tools: [CLAW, SMOL] } }, undefined, { onprogress: (update) => void progress.push(update) });
+    expect(result.isError, `${textOf(result)}\n${stderr()}`).toBeFalsy();
+    const report = reportSchema.parse(result.structuredContent);
+    expect(report.tools.map((tool) => [tool.name, tool.panel.shipPct, tool.panel.split])).toEqual([
+      ["Claw Code", 75, "3–1"],
+      ["SmolVLM2 Turbo", 100, "4–0"],
+    ]);
+    expect(report.pick?.name).toBe("SmolVLM2 Turbo");
+    const text = textOf(result);
+    expect(text).toContain("## Claw Code: 75% ship (3–1, split)");
+    expect(text).toContain("## SmolVLM2 Turbo: 100% ship (4–0, ship)");
+    expect(text).toContain("**Pick: SmolVLM2 Turbo**");
+    expect(text).toMatch(/The Skeptic \(openai:gpt-4\.1-mini\): SKIP, confidence 80% — “skeptic says skip to Claw Code\.”/);
+    const runId = /Run (\S+):/.exec(text)?.[1];
+    expect(runId).toBeDefined();
+    expect(progress.map((update) => update.progress)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(progress.every((update) => update.total === 8)).toBe(true);
+
+    const listed = await client.callTool({ name: "list_runs", arguments: {} });
+    const runs = (listed.structuredContent as { runs: { id: string; command: string; reviews: number; status: string }[] }).runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ id: runId, command: "compare", reviews: 8, status: "finished" });
+    expect(textOf(listed)).toContain(`${runId} · compare`);
+
+    const markdown = textOf(await client.callTool({ name: "get_run", arguments: { runId, format: "md" } }));
+    expect(markdown).toContain("# Claw Code vs SmolVLM2 Turbo — which one should you ship with?");
+    expect(markdown).toContain("| **75%** | 3–1 (split) |");
+    const json = await client.callTool({ name: "get_run", arguments: { runId, format: "json" } });
+    expect(reportSchema.parse(json.structuredContent).pick?.name).toBe("SmolVLM2 Turbo");
+    const resource = await client.readResource({ uri: `panelist://runs/${runId}/report.md` });
+    expect((resource.contents[0] as { text: string }).text).toContain("| **100%** | 4–0 (ship) |");
+
+    const missing = await client.callTool({ name: "get_run", arguments: { runId: "no-such-run" } });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toContain('no run "no-such-run"');
+    // Every line on stdout was a protocol message, and the key never reached the log.
+    expect(errors).toEqual([]);
+    expect(stderr()).not.toContain("sk-test-mcp-0000");
+  });
+
+  test("a tool file that does not exist is a tool error naming it, with no call made", async () => {
+    const { client, errors } = await connect();
+    const missing = resolve("fixtures/tools/no-such-tool.md");
+    const result = await client.callTool({ name: "compare_tools", arguments: { tools: [CLAW, missing] } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(missing);
+    expect(textOf(result)).not.toMatch(/\n\s+at /);
+    expect(server!.calls).toHaveLength(0);
+    expect(errors).toEqual([]);
+  });
+
+  test("personas can narrow the panel, never widen it", async () => {
+    const { client } = await connect();
+    const unknown = await client.callTool({ name: "review_tools", arguments: { tools: [CLAW], personas: ["skeptic", "pirate"] } });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain('"pirate" is not on this server\'s panel');
+    const narrowed = await client.callTool({ name: "review_tools", arguments: { tools: [CLAW], personas: ["skeptic"] } });
+    expect(narrowed.isError, textOf(narrowed)).toBeFalsy();
+    expect(reportSchema.parse(narrowed.structuredContent).tools[0]!.reviews.map((review) => [review.persona, review.verdict])).toEqual([["skeptic", "skip"]]);
+  });
+
+  test("an inline tool is reviewed like a tool file", async () => {
+    const { client } = await connect();
+    const result = await client.callTool({
+      name: "review_tools",
+      arguments: { tools: [{ name: "Inline Widget", tagline: "A widget", description: "Inline Widget turns meeting notes into tasks and files them in your tracker.", pricing: "Free" }], personas: ["futurist"] },
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(reportSchema.parse(result.structuredContent).tools.map((tool) => [tool.name, tool.reviews.length])).toEqual([["Inline Widget", 1]]);
+  });
+
+  test("the server's --max-cost holds: reviews past it are not started, no call is made, and the answer says so", async () => {
+    const { client, errors } = await connect(["--max-cost", "0.000001"]);
+    const result = await client.callTool({ name: "compare_tools", arguments: { tools: [CLAW, SMOL] } });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const report = reportSchema.parse(result.structuredContent);
+    expect(report.notStarted).toBe(8);
+    expect(server!.calls).toHaveLength(0);
+    expect(textOf(result)).toContain("Not started: 8 reviews (the server's --max-cost $0.000001 would have been exceeded)");
+    expect(errors).toEqual([]);
+  });
+});
