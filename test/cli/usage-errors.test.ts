@@ -63,7 +63,7 @@ describe("usage, configuration and input errors exit 2 with one line naming the 
   });
 
   test("--help for each command, and a bare call shows usage with exit 2", async () => {
-    for (const command of ["review", "compare", "personas"]) {
+    for (const command of ["review", "compare", "personas", "mcp"]) {
       const run = await runCli([command, "--help"]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Usage: panelist ${command}`);

@@ -58,8 +58,8 @@ async function connect(extraArgs: string[] = []): Promise<Connected> {
   return { client, stderr: () => stderr, errors };
 }
 
-function textOf(result: { content?: unknown }): string {
-  return (result.content as { type: string; text?: string }[]).map((part) => part.text ?? "").join("\n");
+function textOf(result: object): string {
+  return ((result as { content?: { text?: string }[] }).content ?? []).map((part) => part.text ?? "").join("\n");
 }
 
 describe("panelist mcp, through the SDK's client over stdio", () => {
