@@ -240,8 +240,9 @@ the panel), list_runs and get_run (md or json). Resources: panelist://runs/{id}/
 report.json. Not yet: rerun_review (it needs the editors' workbench).
 
 Every request runs with this server's settings: its models, panel and --max-cost (a cap per
-request; reviews it would exceed are not started and the answer says so). A request can narrow
-the panel, never widen it or raise a limit. Runs are kept in the store, as the CLI keeps them.
+request; reviews it would exceed are not started and the answer says so) and
+--max-session-cost <usd> (a cap over the server's whole session: each request gets what is
+left). A request can narrow the panel, never widen it or raise a limit. Runs are kept in the store, as the CLI keeps them.
 The run options of compare apply (--model, --personas, --max-cost, --concurrency, --store, …);
 --out, --format and --dry-run do not: answers go to the client, not to files.
 

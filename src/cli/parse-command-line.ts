@@ -42,6 +42,8 @@ export interface CommandLine {
     labels?: string;
     /** `calibrate --min-votes`: fewest community votes that make a label. */
     minVotes?: string;
+    /** `mcp --max-session-cost`: USD the server may spend over its whole session. */
+    maxSessionCost?: string;
   };
   /** Run settings given as flags, keyed by setting. */
   flags: Partial<Record<RunConfigKey, unknown>>;
@@ -130,6 +132,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   labels: { type: "string" },
   "min-votes": { type: "string" },
+  "max-session-cost": { type: "string" },
   output: { type: "string", short: "o" },
   "log-json": { type: "boolean" },
   debug: { type: "boolean" },
@@ -205,6 +208,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       json: values.json ?? false,
       ...(values.labels === undefined ? {} : { labels: values.labels }),
       ...(values["min-votes"] === undefined ? {} : { minVotes: values["min-votes"] }),
+      ...(values["max-session-cost"] === undefined ? {} : { maxSessionCost: values["max-session-cost"] }),
     },
     ...(values.replay === undefined ? {} : { replay: values.replay }),
     flags,

@@ -28,6 +28,11 @@ export interface PanelistMcpServerOptions {
   sources: SourceOptions;
   /** Where runs are kept; the caller opens and closes it. */
   store: ReviewStore;
+  /**
+   * USD the whole session may spend, across requests (`--max-session-cost`); each request is also
+   * held to `config.maxCost`. Unset: no session cap.
+   */
+  sessionMaxCost?: number;
   /** More values to redact from everything the server returns (e.g. every key in the environment). */
   secrets?: readonly string[];
   /** A line for the operator's log (the CLI writes it to stderr). */
@@ -60,6 +65,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
   const secrets = [...credentialSecrets(options.credentials), ...sourceSecrets(options.sources.settings), ...(options.secrets ?? [])];
   const redact = (text: string): string => redactSecrets(text, secrets);
   const server = new McpServer({ name: "panelist", version: panelistVersion() });
+  let sessionSpent = 0;
 
   // A Panelist error is the user's to fix: its one line, as the CLI prints it. Anything else is a bug.
   const guarded = <A>(handler: (args: A, extra: ToolExtra) => Promise<CallToolResult>) => async (args: A, extra: ToolExtra): Promise<CallToolResult> => {
@@ -78,7 +84,11 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
   const runOnce = async (compare: boolean, args: { tools: (string | z.infer<typeof inlineToolSchema>)[]; personas?: string[] | undefined }, extra: ToolExtra): Promise<CallToolResult> => {
     if (compare && args.tools.length < 2) throw new ConfigError("compare_tools", `needs at least two tools, got ${args.tools.length}`);
     const personas = args.personas ? await narrowPanel(config, args.personas) : config.personas;
-    const runConfig: RunConfig = { ...config, ...(personas ? { personas } : {}) };
+    // A request gets what is left of the session's cap, and never more than the per-request cap.
+    const left = options.sessionMaxCost === undefined ? undefined : Math.round((options.sessionMaxCost - sessionSpent) * 1_000_000) / 1_000_000;
+    if (left !== undefined && left <= 0) throw new ConfigError("--max-session-cost", `the session's $${options.sessionMaxCost} is spent ($${sessionSpent.toFixed(4)}); restart the server to spend more`);
+    const maxCost = left === undefined ? config.maxCost : Math.min(left, config.maxCost ?? Infinity);
+    const runConfig: RunConfig = { ...config, ...(personas ? { personas } : {}), ...(maxCost === undefined ? {} : { maxCost }) };
     const inline = await writeInlineTools(args.tools);
     try {
       const { runReviews } = await import("../engine/run-reviews.js");
@@ -104,13 +114,14 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
           void extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress: finished, total: progress.total } }).catch(() => {});
         },
       });
+      sessionSpent += result.costUsd;
       if (extra.signal.aborted) {
         throw new ConfigError("cancelled", `run ${result.run.id} stopped: ${result.reviewed} reviews are stored and kept; the same request again asks only for the rest`);
       }
       const report = buildRunReport(store, result.run.id)!.report;
       options.onLog?.(`run ${result.run.id}: ${result.reviewed} reviews, ${result.failed} failed, ${result.notStarted} not started, $${result.costUsd}`);
       return {
-        content: [{ type: "text", text: redact(summarizeReport(report, { runId: result.run.id, maxCost: config.maxCost })) }],
+        content: [{ type: "text", text: redact(summarizeReport(report, { runId: result.run.id, ...(maxCost === undefined ? {} : { maxCost }) })) }],
         structuredContent: JSON.parse(redact(JSON.stringify(report))) as Record<string, unknown>,
       };
     } finally {

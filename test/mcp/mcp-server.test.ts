@@ -160,3 +160,61 @@ describe("panelist mcp, through the SDK's client over stdio", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("spending and stopping", () => {
+  test("--max-session-cost: each request gets only what is left of the session's cap; past it nothing starts", async () => {
+    const { client } = await connect(["--max-session-cost", "0.005"]);
+    let spent = 0;
+    let lastText = "";
+    let callsAtLast = 0;
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const before = server!.calls.length;
+      // New tools each time: answers the store already has would cost nothing.
+      const tools = [0, 1].map((index) => ({ name: `Tool ${attempt}-${index}`, description: `Tool ${attempt}-${index} does one thing well.` }));
+      const answer = (await client.callTool({ name: "compare_tools", arguments: { tools } })) as { isError?: boolean; structuredContent?: unknown; content?: { text: string }[] };
+      expect(answer.isError).toBeFalsy();
+      spent += reportSchema.parse(answer.structuredContent).costUsd ?? 0;
+      lastText = answer.content?.[0]?.text ?? "";
+      callsAtLast = server!.calls.length - before;
+    }
+    // The first compare fits; what is left afterwards fits no review's upper bound.
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(0.005);
+    expect(callsAtLast).toBe(0);
+    expect(lastText).toMatch(/Not started: 8 reviews \(the server.s --max-cost \$0\.00\d+ would have been exceeded\)/);
+  }, 60_000);
+
+  test("a cancelled compare stops: what was stored is kept, and the same request again asks only for the rest", async () => {
+    const { client } = await connect(["--concurrency", "1"]);
+    server!.setHandler((call) => ({ ...(panelHandler(SCRIPT, personas)(call) as object), delayMs: 60 }) as ReturnType<ReturnType<typeof panelHandler>>);
+    const controller = new AbortController();
+    const cancelled = client
+      .callTool({ name: "compare_tools", arguments: { tools: [CLAW, SMOL] } }, undefined, {
+        signal: controller.signal,
+        onprogress: (progress: Progress) => {
+          if (progress.progress >= 2) controller.abort();
+        },
+      })
+      .catch((error: Error) => error);
+    expect(await cancelled).toBeInstanceOf(Error);
+    // The server finishes the call in flight and stores it; give it a moment to settle.
+    let runs: { status: string; reviews: number }[] = [];
+    for (let tries = 0; tries < 50; tries += 1) {
+      const listed = (await client.callTool({ name: "list_runs", arguments: {} })) as { structuredContent?: { runs: { status: string; reviews: number }[] } };
+      runs = listed.structuredContent?.runs ?? [];
+      if (runs[0]?.status === "interrupted") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(runs[0]?.status).toBe("interrupted");
+    const kept = runs[0]!.reviews;
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeLessThan(8);
+    const before = server!.calls.length;
+    const again = (await client.callTool({ name: "compare_tools", arguments: { tools: [CLAW, SMOL] } })) as { isError?: boolean; structuredContent?: unknown };
+    expect(again.isError).toBeFalsy();
+    // The missing reviews and the editor summary, nothing that was kept.
+    expect(server!.calls.length - before).toBe(8 - kept + 1);
+    expect(reportSchema.parse(again.structuredContent).pick?.name).toBe("SmolVLM2 Turbo");
+  }, 60_000);
+});
+

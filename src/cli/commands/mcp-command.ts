@@ -21,6 +21,9 @@ export async function runMcpCommand(commandLine: CommandLine, io: CliIO): Promis
   });
   if (config.dryRun) throw new ConfigError("--dry-run", "plans one run; a server answers many (ask the CLI for a dry run)");
   if (config.via === "batch-api") throw new ConfigError("--via", "batch-api is for panelist batch, whose store keeps the batch ids so a later run can collect the answers");
+  const sessionText = commandLine.batch.maxSessionCost;
+  const sessionMaxCost = sessionText === undefined ? undefined : Number(sessionText);
+  if (sessionMaxCost !== undefined && !(sessionMaxCost > 0)) throw new ConfigError("--max-session-cost", `must be more than 0, got "${sessionText}"`);
   const { stderr } = redactingPrinters(io, env);
   if (modelNote) stderr(`${modelNote}\n`);
   const { createPanelistMcpServer, runsSettled } = await import("../../mcp/mcp-server.js");
@@ -34,6 +37,7 @@ export async function runMcpCommand(commandLine: CommandLine, io: CliIO): Promis
     sources: sourceOptions(config, env),
     store,
     secrets: secretValues(env),
+    ...(sessionMaxCost === undefined ? {} : { sessionMaxCost }),
     onLog: (line) => stderr(`${line}\n`),
   });
   const { input, output } = io.protocolStreams;
