@@ -33,7 +33,8 @@ export async function loadInputs(
   const result: LoadedTools = { tools: [], skipped: [], errors: [] };
   for (const input of inputs) {
     try {
-      if (options.sources && isSpec(input) && (!isUrl(input) || !FEED_EXTENSION_URL.test(input))) {
+      // With sources, every URL (a feed's too) goes through the one guarded client.
+      if (options.sources && isSpec(input)) {
         const { readSourceSpec } = await import("./read-source-spec.js");
         const read = await readSourceSpec(input, options.sources);
         read.warnings.forEach((warning) => options.onWarning?.(warning));
@@ -73,8 +74,6 @@ function isSpec(input: string): boolean {
   return /^(npm|pypi|hf|github):/i.test(input) || isUrl(input);
 }
 
-/** A URL whose path names a feed file is read as a feed, with no look at the page first. */
-const FEED_EXTENSION_URL = /\.(xml|rss|atom|feed)(\?|#|$)|\.feed\.json(\?|#|$)/i;
 
 /**
  * `--enrich`: a feed item whose link is a repository, package or model page gets that source's

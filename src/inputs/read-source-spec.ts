@@ -4,7 +4,10 @@ import { findSource } from "../sources/sources.js";
 import type { SourceContext } from "../sources/tool-source.js";
 import type { Tool } from "../tools/tool.js";
 
-/** File endings of a URL that name a feed, read as today without a look at the page. */
+/** Feeds larger than this are cut (and then refused as broken): it bounds memory. */
+const MAX_FEED_BYTES = 20 * 1024 * 1024;
+
+/** File endings of a URL that name a feed. */
 const FEED_PATH = /\.(xml|rss|atom|feed)$|\.feed\.json$/i;
 
 /** What reading one spec gave: tools (one for a source, several for a feed) and warnings. */
@@ -20,10 +23,16 @@ export interface SpecTools {
  * an InputError naming it, so a run leaves that input out with one line.
  */
 export async function readSourceSpec(spec: string, context: SourceContext): Promise<SpecTools> {
-  const source = findSource(spec);
+  // A URL that names a feed file is a feed wherever it lives (github.com/…/releases.atom too).
+  const feedPath = /^https?:\/\//i.test(spec) && FEED_PATH.test(new URL(spec).pathname);
+  const source = feedPath ? undefined : findSource(spec);
   if (source && source.id !== "page") return { tools: [await source.fetchTool(spec, context)], warnings: [] };
   if (!/^https?:\/\//i.test(spec)) throw new InputError({ file: spec }, "not a tool file, folder, feed or source (npm:, pypi:, hf:, github: or an http(s) URL)");
-  const response = await context.http.get(spec, { accept: "text/html, application/xhtml+xml, application/atom+xml, application/rss+xml, application/feed+json;q=0.9, */*;q=0.5" });
+  const response = await context.http.get(spec, {
+    accept: "text/html, application/xhtml+xml, application/atom+xml, application/rss+xml, application/feed+json;q=0.9, */*;q=0.5",
+    // Feeds may be large; no launch feed is larger than this.
+    ...(feedPath ? { maxBytes: MAX_FEED_BYTES } : {}),
+  });
   if (response.status < 200 || response.status > 299) throw new InputError({ file: spec }, `the page answered ${response.status}`);
   if (FEED_PATH.test(new URL(response.url).pathname) || looksLikeFeed(response.headers["content-type"] ?? "", response.text)) {
     const { parseFeed } = await import("../feeds/parse-feed.js");

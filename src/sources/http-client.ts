@@ -1,4 +1,5 @@
 import { assertPublicHost, type HostLookup } from "./address-guard.js";
+import { decodeText } from "../tools/decode-text.js";
 import { SourceFetchError } from "./source-fetch-error.js";
 import type { HttpClient, HttpRequestOptions, HttpResponse } from "./tool-source.js";
 
@@ -152,25 +153,36 @@ async function fetchHeaders(url: URL, headers: Record<string, string>, totalSign
   }
 }
 
-/** The body as UTF-8, read as a stream and cut at `maxBytes` (a character split by the cut is dropped). */
+/**
+ * The body as text, read as a stream and cut at `maxBytes`. Decoded as the response says (its
+ * charset, else an XML declaration's encoding: old RSS feeds are often ISO-8859-1), else UTF-8;
+ * bytes that claim UTF-8 and are not are read as Windows-1252 rather than turned into U+FFFD.
+ */
 async function readText(response: Response, maxBytes: number, url: URL, totalTimeoutMs: number): Promise<{ text: string; truncated: boolean }> {
   if (response.body === null) return { text: "", truncated: false };
   const reader = response.body.getReader();
-  const decoder = new TextDecoder("utf-8");
-  let text = "";
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
+  const decoded = (truncated: boolean): { text: string; truncated: boolean } => {
+    const whole = Buffer.concat(chunks);
+    // A cut can split the last UTF-8 character: leave its first bytes out, so the rest still reads as UTF-8.
+    const body = truncated ? whole.subarray(0, completeUtf8Length(whole)) : whole;
+    const charset = /charset=["']?([\w.:-]+)/i.exec(response.headers.get("content-type") ?? "")?.[1]
+      ?? /^\s*<\?xml[^>]*encoding=["']([\w.:-]+)["']/i.exec(body.subarray(0, 200).toString("latin1"))?.[1];
+    return { text: decodeText(body, charset).text, truncated };
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return { text: text + decoder.decode(), truncated: false };
+      if (done) return decoded(false);
       const room = maxBytes - bytes;
       if (value.byteLength > room) {
-        text += decoder.decode(value.subarray(0, room), { stream: true });
+        chunks.push(value.subarray(0, room));
         await reader.cancel();
-        return { text, truncated: true };
+        return decoded(true);
       }
       bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
+      chunks.push(value);
     }
   } catch (error) {
     if (error instanceof SourceFetchError) throw error;
@@ -217,4 +229,15 @@ function headerRecord(headers: Headers): Record<string, string> {
 
 function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/** The length of `bytes` without a UTF-8 sequence left incomplete at its end. */
+function completeUtf8Length(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(4, bytes.length); back += 1) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: keep looking for its lead
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
 }

@@ -46,6 +46,11 @@ const standIns = createServer((request: IncomingMessage, response: ServerRespons
     response.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
     return void response.end("---\nlicense: apache-2.0\n---\n# SmolVLM2\n\nA small vision-language model that describes images and short videos on a laptop.\n");
   }
+  if (path === "/feeds/launches.rss") {
+    // An old feed in ISO-8859-1, as its XML declaration says: "Café" is the byte 0xE9.
+    response.writeHead(200, { "content-type": "application/rss+xml" });
+    return void response.end(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>Launches</title><item><title>Café Notes - notes that sync</title><link>https://example.com/cafe</link><description>Notes for caf\u00e9 owners.</description></item></channel></rss>', "latin1"));
+  }
   response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "Not Found" }));
 });
 
@@ -126,5 +131,20 @@ describe("tools read from where they live", () => {
     const allowed = await runCli(["intake", `${base}/page`, "--allow-private-hosts", "--out", join(dir, "tools")], {});
     expect(requests.length).toBe(before + 1);
     expect(allowed.stderr).toMatch(/the page answered 404/);
+  });
+
+  test("a feed URL goes through the same guard: refused on a private address, read with --allow-private-hosts, in its declared encoding", async () => {
+    const llm = await servers.start({ handler: panelHandler({}, personas) });
+    const dir = await temporaryDirectory();
+    const env = { OPENAI_API_KEY: "sk-test-feed-url", OPENAI_BASE_URL: llm.openaiBaseUrl };
+    const args = ["batch", `${base}/feeds/launches.rss`, "--model", "openai:gpt-4.1-mini", "--personas", "skeptic", "--store", join(dir, "p.db"), "--out", join(dir, "out")];
+    const refused = await runCli(args, env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^panelist: http:\/\/127\.0\.0\.1:\d+\/feeds\/launches\.rss: refused: 127\.0\.0\.1 is a loopback address/);
+    expect(llm.calls).toHaveLength(0);
+    const allowed = await runCli([...args, "--allow-private-hosts"], env);
+    expect(allowed.code).toBe(0);
+    const index = JSON.parse(await readFile(join(dir, "out", "index.json"), "utf8"));
+    expect(index.tools.map((tool: { name: string }) => tool.name)).toEqual(["Café Notes"]);
   });
 });
