@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { RunConfig } from "../config/run-config.js";
 import { checkOutputFolder } from "../engine/check-output-folder.js";
@@ -11,6 +11,7 @@ import { redactSecrets } from "../providers/redact-secrets.js";
 import { buildReport } from "../report/build-report.js";
 import type { Review } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
+import { writeTextFile } from "../report/write-text-file.js";
 import type { ReviewStore, RunRecord, StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
 import { toolSlug } from "../tools/tool-identity.js";
@@ -111,8 +112,7 @@ function writeIndex(out: string, index: ReturnType<typeof buildIndexReport>, for
   const files: string[] = [];
   const write = (name: string, text: string): void => {
     const path = join(out, name);
-    writeFileSync(`${path}.tmp`, redactSecrets(text, secrets), "utf8");
-    renameSync(`${path}.tmp`, path);
+    writeTextFile(path, text, secrets);
     files.push(path);
   };
   if (formats.includes("json")) write("index.json", `${JSON.stringify(index, null, 2)}\n`);

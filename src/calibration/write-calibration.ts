@@ -1,8 +1,7 @@
-import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { redactSecrets } from "../providers/redact-secrets.js";
 import { markdownInline } from "../report/markdown-text.js";
 import { renderPage } from "../report/render-html.js";
+import { writeTextFile } from "../report/write-text-file.js";
 import type { Calibration } from "./calibrate.js";
 import { buildCalibrationView, decimal, percent, withInterval } from "./calibration-view.js";
 
@@ -75,8 +74,7 @@ export function writeCalibrationFiles(calibration: Calibration, directory: strin
   ];
   return files.map(([name, text]) => {
     const path = join(directory, name);
-    writeFileSync(`${path}.${process.pid}.tmp`, redactSecrets(text, secrets), "utf8");
-    renameSync(`${path}.${process.pid}.tmp`, path);
+    writeTextFile(path, text, secrets);
     return path;
   });
 }

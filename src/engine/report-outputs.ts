@@ -1,9 +1,8 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunConfig } from "../config/run-config.js";
-import { redactSecrets } from "../providers/redact-secrets.js";
 import type { Report } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
+import { writeTextFile } from "../report/write-text-file.js";
 import { panelStats } from "../stats/panel-stats.js";
 import { renderStatsMarkdown, statsReviewsFromReport } from "../stats/render-stats.js";
 import type { ReviewStore } from "../store/review-store.js";
@@ -59,7 +58,7 @@ export function writeRunReport(
   const files = writeReportFiles(report, config.out, config.formats, { secrets: options.secrets, ...(appendix ? { markdownAppendix: appendix } : {}) });
   if (stats) {
     const path = join(config.out, "stats.json");
-    writeFileSync(path, redactSecrets(`${JSON.stringify(stats, null, 2)}\n`, options.secrets), "utf8");
+    writeTextFile(path, `${JSON.stringify(stats, null, 2)}\n`, options.secrets);
     files.push(path);
   }
   return { report, files };

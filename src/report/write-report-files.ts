@@ -1,8 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { redactSecrets } from "../providers/redact-secrets.js";
 import type { ReportFormat } from "./report-formats.js";
 import type { Report } from "./report-schema.js";
+import { writeTextFile } from "./write-text-file.js";
 import { renderCsv } from "./render-csv.js";
 import { renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-markdown.js";
@@ -49,10 +49,8 @@ export function writeReportFiles(report: Report, directory: string, formats: rea
   const paths: string[] = [];
   for (const format of formats) {
     const path = join(directory, `${baseName}.${format}`);
-    const temporary = `${path}.${process.pid}.tmp`;
     const text = format === "md" && options.markdownAppendix ? `${RENDERERS.md(report, options)}\n${options.markdownAppendix}` : RENDERERS[format](report, options);
-    writeFileSync(temporary, redactSecrets(text, options.secrets), "utf8");
-    renameSync(temporary, path);
+    writeTextFile(path, text, options.secrets);
     paths.push(path);
   }
   return paths;

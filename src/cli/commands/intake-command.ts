@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { resolveConfig } from "../../config/resolve-config.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { redactSecrets, secretValues } from "../../providers/redact-secrets.js";
+import { writeTextFile } from "../../report/write-text-file.js";
 import { EXIT, readDotenv, type CliIO } from "../cli-io.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { count } from "../plural.js";
@@ -38,8 +39,7 @@ export async function runIntakeCommand(commandLine: CommandLine, io: CliIO): Pro
   for (const tool of loaded.tools) {
     const path = join(out, `${toolSlug(tool, toolIdentity(tool))}.md`);
     const existed = existsSync(path);
-    writeFileSync(`${path}.tmp`, redactSecrets(toolFileText(tool), secrets), "utf8");
-    renameSync(`${path}.tmp`, path);
+    writeTextFile(path, toolFileText(tool), secrets);
     const facts = tool.facts ?? [];
     const summary = facts.slice(0, 4).map((fact) => `${fact.label}: ${fact.value}`).join(" · ");
     io.stdout(redactSecrets(`${tool.name}${tool.pricing ? ` (${tool.pricing})` : ""}: ${count(facts.length, "fact")}${summary ? ` — ${summary}` : ""} → ${path}${existed ? " (replaced)" : ""}\n`, secrets));
