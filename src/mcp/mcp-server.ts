@@ -14,7 +14,8 @@ import { BUILT_IN_PERSONAS_DIR, loadPersonas } from "../personas/load-personas.j
 import { credentialSecrets, type Credentials } from "../providers/credentials.js";
 import { redactSecrets } from "../providers/redact-secrets.js";
 import { renderMarkdown } from "../report/render-markdown.js";
-import type { ReviewStore, RunListing } from "../store/review-store.js";
+import type { ReviewStore } from "../store/review-store.js";
+import { runListingSummary, type RunListingSummary } from "../store/run-listing.js";
 import { sourceSecrets } from "../sources/source-settings.js";
 import { panelistVersion } from "../version.js";
 import { summarizeReport } from "./summarize-report.js";
@@ -157,7 +158,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
       inputSchema: { limit: z.number().int().min(1).max(1000).optional().describe("How many runs (default 20)") },
     },
     guarded(async ({ limit }: { limit?: number | undefined }) => {
-      const runs = store.listRunsWithCounts({ limit: limit ?? 20 }).map(listingOf);
+      const runs = store.listRunsWithCounts({ limit: limit ?? 20 }).map(runListingSummary);
       const text = runs.length === 0 ? "No runs in the store yet." : runs.map(listingLine).join("\n");
       return { content: [{ type: "text", text: redact(text) }], structuredContent: { runs } };
     }),
@@ -251,24 +252,7 @@ async function writeInlineTools(tools: readonly (string | z.infer<typeof inlineT
   return { inputs, cleanup: () => rm(folder, { recursive: true, force: true }) };
 }
 
-/** A run as list_runs returns it: what an agent needs to pick one, without the stored configuration. */
-function listingOf(run: RunListing) {
-  return {
-    id: run.id,
-    command: run.command,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    status: run.status,
-    tools: run.tools,
-    models: run.models,
-    reviews: run.reviews,
-    failures: run.failures,
-    notStarted: run.notStarted,
-    costUsd: run.costUsd,
-  };
-}
-
-function listingLine(run: ReturnType<typeof listingOf>): string {
+function listingLine(run: RunListingSummary): string {
   const cost = run.costUsd === null ? "cost unknown" : `$${run.costUsd.toFixed(4)}`;
   const notStarted = run.notStarted > 0 ? `, ${run.notStarted} not started` : "";
   return `${run.id} · ${run.command} · ${run.startedAt.replace("T", " ").slice(0, 19)} UTC · ${run.status} · ${run.tools} tools · ${run.models.join(",")} · ${run.reviews} reviews, ${run.failures} failed${notStarted} · ${cost}`;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError } from "../../errors/config-error.js";
 import { ReviewStore, type RunListing } from "../../store/review-store.js";
+import { runListingSummary } from "../../store/run-listing.js";
 import { EXIT, type CliIO } from "../cli-io.js";
 import type { CommandLine } from "../parse-command-line.js";
 import { storePath } from "../store-path.js";
@@ -23,7 +24,7 @@ export async function runRunsCommand(commandLine: CommandLine, io: CliIO): Promi
     store.close();
   }
   if (json) {
-    for (const run of runs) io.stdout(`${JSON.stringify(listingJson(run))}\n`);
+    for (const run of runs) io.stdout(`${JSON.stringify(runListingSummary(run))}\n`);
     return EXIT.ok;
   }
   if (runs.length === 0) {
@@ -42,23 +43,6 @@ export async function runRunsCommand(commandLine: CommandLine, io: CliIO): Promi
   ]);
   io.stdout(table(["run", "command", "started (UTC)", "state", "tools", "models", "reviews", "cost"], rows));
   return EXIT.ok;
-}
-
-/** A run as one JSON line: what a script reads. */
-function listingJson(run: RunListing): Record<string, unknown> {
-  return {
-    id: run.id,
-    command: run.command,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    status: run.status,
-    tools: run.tools,
-    models: run.models,
-    reviews: run.reviews,
-    failures: run.failures,
-    notStarted: run.notStarted,
-    costUsd: run.costUsd,
-  };
 }
 
 /** Columns padded to their widest cell; the last column is not padded. */
