@@ -6,6 +6,7 @@ import { toolContentHash, toolIdentity } from "../tools/tool-identity.js";
 import { personaHash, promptSetHash, type RunParts } from "../pipeline/run-parts.js";
 import { providerLabel } from "../providers/provider.js";
 import type { SkippedTool } from "../report/report-schema.js";
+import type { Tool } from "../tools/tool.js";
 import type { SourceContext } from "../sources/tool-source.js";
 import type { ReviewStore, RunPlan, RunRecord, StoredTool } from "../store/review-store.js";
 
@@ -82,7 +83,8 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
     ...(input.sources ? { sources: input.sources } : {}),
     ...(input.enrich ? { enrich: true } : {}),
   });
-  const identified = dedupe(loaded.tools.map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) })));
+  const models = parts.providers.map(providerLabel);
+  const { identified, fresh } = selectTools(loaded.tools, { store, sinceLast: input.sinceLast ?? false, personas, models, promptHash: plan.promptHash });
   // A scheduled batch over a feed with nothing new that day is a quiet run, not an error; a
   // review or comparison of nothing is.
   const needed = command === "compare" ? 2 : command === "batch" && loaded.errors.length === 0 ? 0 : 1;
@@ -93,10 +95,6 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
     throw new ConfigError(command, command === "batch" ? "no tools in the inputs" : "give at least one tool file");
   }
   for (const skipped of loaded.skipped) input.onWarning?.(`skipped: ${skipped.error}`);
-  const models = parts.providers.map(providerLabel);
-  const fresh = input.sinceLast
-    ? identified.filter((entry) => !store.reviewedBefore(entry.identity, entry.contentHash, personas, models, plan.promptHash))
-    : identified;
   const run = store.createRun({
     signature,
     command,
@@ -111,13 +109,34 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
   return { run, tools: store.registerTools(run.id, fresh), resumed: false, skippedBadInput: loaded.skipped, skippedSinceLast: identified.length - fresh.length };
 }
 
-/** The same tool twice in one run (by identity and content) is reviewed once. */
-function dedupe<T extends { identity: string; contentHash: string }>(entries: T[]): T[] {
+/** A tool with who it is across runs and a hash of what it says. */
+export interface IdentifiedTool {
+  tool: Tool;
+  identity: string;
+  contentHash: string;
+}
+
+/**
+ * The tools of a run's inputs, each identified, the same tool twice (by identity and content)
+ * kept once; `fresh` leaves out, with `sinceLast`, those the store has seen reviewed by the same
+ * panel (persona files, models, prompts). Without a store, `fresh` is every tool.
+ */
+export function selectTools(
+  tools: readonly Tool[],
+  options: { store?: ReviewStore | undefined; sinceLast: boolean; personas: readonly { id: string; hash: string }[]; models: readonly string[]; promptHash: string },
+): { identified: IdentifiedTool[]; fresh: IdentifiedTool[] } {
   const seen = new Set<string>();
-  return entries.filter((entry) => {
-    const key = `${entry.identity}\u0000${entry.contentHash}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const identified = tools
+    .map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) }))
+    .filter((entry) => {
+      const key = `${entry.identity}\u0000${entry.contentHash}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  const { store } = options;
+  const fresh = options.sinceLast && store
+    ? identified.filter((entry) => !store.reviewedBefore(entry.identity, entry.contentHash, options.personas, options.models, options.promptHash))
+    : identified;
+  return { identified, fresh };
 }

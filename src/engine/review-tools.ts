@@ -10,8 +10,7 @@ import { credentialSecrets } from "../providers/credentials.js";
 import type { Report, SkippedTool } from "../report/report-schema.js";
 import { ReviewStore } from "../store/review-store.js";
 import { closeProviders, personaHash, prepareRunParts, promptSetHash } from "../pipeline/run-parts.js";
-import { toolContentHash, toolIdentity } from "../tools/tool-identity.js";
-import type { RunCommand } from "./open-run.js";
+import { selectTools, type RunCommand } from "./open-run.js";
 import { createSourceContext } from "./source-context.js";
 
 /** What a review or comparison needs. */
@@ -101,17 +100,14 @@ export async function planReviews(options: ReviewToolsOptions & { command?: RunC
   for (const skipped of loaded.skipped) options.onWarning?.(`skipped: ${skipped.error}`);
   const parts = await prepareRunParts(config, options.credentials);
   await closeProviders(parts.providers);
-  const personaKeys = parts.personas.map((persona) => ({ id: persona.id, hash: personaHash(persona) }));
-  const promptHash = promptSetHash(parts.templates.hashes, config.spotlight);
-  const seen = new Set<string>();
-  const distinct = loaded.tools.filter((tool) => {
-    const key = `${toolIdentity(tool)}\u0000${toolContentHash(tool)}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+  const { identified, fresh } = selectTools(loaded.tools, {
+    store: options.store,
+    sinceLast: options.sinceLast ?? false,
+    personas: parts.personas.map((persona) => ({ id: persona.id, hash: personaHash(persona) })),
+    models: parts.providers.map(providerLabel),
+    promptHash: promptSetHash(parts.templates.hashes, config.spotlight),
   });
-  const fresh = options.sinceLast && options.store
-    ? distinct.filter((tool) => !options.store!.reviewedBefore(toolIdentity(tool), toolContentHash(tool), personaKeys, parts.providers.map(providerLabel), promptHash))
-    : distinct;
-  const tools = fresh.map((tool, index) => ({ toolId: index, tool }));
+  const tools = fresh.map((entry, index) => ({ toolId: index, tool: entry.tool }));
   const planInput = { personas: parts.personas, panelFor: parts.panelFor, templates: parts.templates, spotlight: config.spotlight, samples: config.samples, window: leadWindow(config.concurrency, parts.providers) };
   const jobs = [...planJobs({ ...planInput, tools }), ...(options.compare && config.swap ? planJobs({ ...planInput, tools: [...tools].reverse(), firstSample: config.samples }) : [])];
   const calls = jobs.map((job): PlannedCall => {
@@ -136,6 +132,6 @@ export async function planReviews(options: ReviewToolsOptions & { command?: RunC
     maxOutputTokens: calls.reduce((sum, call) => sum + call.maxOutputTokens, 0),
     maxCostUsd: costs.includes(null) ? null : (costs as number[]).reduce((sum, cost) => sum + cost, 0),
     skipped: loaded.skipped,
-    skippedSinceLast: distinct.length - fresh.length,
+    skippedSinceLast: identified.length - fresh.length,
   };
 }

@@ -3,7 +3,7 @@ import type { ProviderBatchOutcome } from "./settle-provider-batches.js";
 import type { CallEvent } from "../pipeline/call-event.js";
 import type { JobOutcome } from "../pipeline/job-outcome.js";
 import type { RetryPolicy } from "../pipeline/retry-policy.js";
-import { buildJobContext, closeProviders, prepareRunParts, type RunParts } from "../pipeline/run-parts.js";
+import { buildJobContext, closeProviders, parseAssignments, prepareRunParts, type RunParts } from "../pipeline/run-parts.js";
 import type { JobContext, ReviewJob } from "../pipeline/run-review-job.js";
 import { runEditorSummary } from "../pipeline/run-summary.js";
 import type { BatchLimits } from "../providers/batch-api.js";
@@ -106,7 +106,7 @@ export async function runReviews(options: RunReviewsOptions): Promise<RunReviews
   const { config } = options;
   options.outputs.check();
   // Refused before anything is prepared: a local model would otherwise be downloaded and loaded first.
-  if (config.via === "batch-api") assertBatchApiModels([...config.models, ...assignedSpecs(config.assign)]);
+  if (config.via === "batch-api") assertBatchApiModels([...config.models, ...[...parseAssignments(config.assign).values()].flat()]);
   const parts = await prepareRunParts(config, options.credentials, {
     ...(options.onModelDownload ? { onModelDownload: options.onModelDownload } : {}),
     ...(options.stopSignal ? { signal: options.stopSignal } : {}),
@@ -308,9 +308,4 @@ function countDone(done: ReadonlySet<string>, toolId: number, parts: RunParts, s
     }
   }
   return count;
-}
-
-/** The model specs named in `--assign`. */
-function assignedSpecs(assign: string | undefined): string[] {
-  return (assign ?? "").split(",").map((part) => part.slice(part.indexOf("=") + 1).trim()).filter(Boolean);
 }
