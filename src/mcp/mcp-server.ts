@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -10,6 +7,7 @@ import { buildRunReport } from "../engine/run-report.js";
 import type { SourceOptions } from "../engine/source-context.js";
 import { ConfigError } from "../errors/config-error.js";
 import { PanelistError } from "../errors/panelist-error.js";
+import { inlineToolSchema, writeInlineTools } from "../inputs/inline-tools.js";
 import { BUILT_IN_PERSONAS_DIR, loadPersonas } from "../personas/load-personas.js";
 import { credentialSecrets, type Credentials } from "../providers/credentials.js";
 import { redactSecrets } from "../providers/redact-secrets.js";
@@ -39,14 +37,6 @@ export interface PanelistMcpServerOptions {
   /** A line for the operator's log (the CLI writes it to stderr). */
   onLog?: (line: string) => void;
 }
-
-const inlineToolSchema = z.object({
-  name: z.string().min(1),
-  tagline: z.string().optional(),
-  description: z.string().min(1),
-  pricing: z.string().optional(),
-  url: z.string().optional(),
-});
 
 const reviewInput = {
   tools: z
@@ -90,7 +80,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
     if (left !== undefined && left <= 0) throw new ConfigError("--max-session-cost", `the session's $${options.sessionMaxCost} is spent ($${sessionSpent.toFixed(4)}); restart the server to spend more`);
     const maxCost = left === undefined ? config.maxCost : Math.min(left, config.maxCost ?? Infinity);
     const runConfig: RunConfig = { ...config, ...(personas ? { personas } : {}), ...(maxCost === undefined ? {} : { maxCost }) };
-    const inline = await writeInlineTools(args.tools);
+    const inline = await writeInlineTools(args.tools, "panelist-mcp-");
     try {
       const { runReviews } = await import("../engine/run-reviews.js");
       const progressToken = extra._meta?.progressToken;
@@ -235,21 +225,6 @@ async function narrowPanel(config: RunConfig, requested: readonly string[]): Pro
   const unknown = requested.find((id) => !panel.includes(id));
   if (unknown !== undefined) throw new ConfigError("personas", `"${unknown}" is not on this server's panel; it has ${panel.join(", ")}`);
   return [...new Set(requested)];
-}
-
-/** Inline tools become a temporary .json tool file each, so they load, validate and are identified like any tool file. */
-async function writeInlineTools(tools: readonly (string | z.infer<typeof inlineToolSchema>)[]): Promise<{ inputs: string[]; cleanup: () => Promise<void> }> {
-  if (tools.every((tool) => typeof tool === "string")) return { inputs: tools as string[], cleanup: async () => {} };
-  const folder = await mkdtemp(join(tmpdir(), "panelist-mcp-"));
-  const inputs = await Promise.all(
-    tools.map(async (tool, index) => {
-      if (typeof tool === "string") return tool;
-      const file = join(folder, `${index + 1}-${tool.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "tool"}.json`);
-      await writeFile(file, JSON.stringify(tool), "utf8");
-      return file;
-    }),
-  );
-  return { inputs, cleanup: () => rm(folder, { recursive: true, force: true }) };
 }
 
 function listingLine(run: RunListingSummary): string {
