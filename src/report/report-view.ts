@@ -18,6 +18,26 @@ export interface ReviewView {
   pricingRead: string | undefined;
   /** True when this reviewer voted against the panel's majority. */
   dissent: boolean;
+  /** The review's store id (reports built from the store carry it; the workbench's forms send it back). */
+  id: number | undefined;
+  /** Edits and undos recorded: the version an edit must be made on. */
+  version: number;
+  /** The confidence as a number 0..1, for the edit form. */
+  confidenceValue: number;
+  /** Set when an editor changed the review: who, when (a date), why, and what the model said. */
+  edited: { editor: string; on: string; reason: string; original: string } | undefined;
+  /** Set when the review came from a re-run that replaced an earlier one. */
+  rerun: { editor: string; on: string; replaces: number } | undefined;
+}
+
+/** A human's verdict on a tool, as a page shows it. */
+export interface LabelView {
+  verdict: "ship" | "skip";
+  badge: string;
+  note: string | undefined;
+  editor: string;
+  /** The date it was recorded, e.g. `2026-12-02`. */
+  on: string;
 }
 
 /** One tool's card. */
@@ -47,9 +67,34 @@ export interface ToolView {
   /** Reviews that did not come back; `status` is "Failed" or "Not asked" (never started). */
   failures: { personaName: string; model: string; error: string; status: string }[];
   picked: boolean;
+  /** The tool's store id (reports built from the store carry it). */
+  id: number | undefined;
+  /** The editor's own ship/skip, when one was recorded. */
+  label: LabelView | undefined;
+  /** Set when an editor accepted the tool's page. */
+  accepted: { editor: string; on: string } | undefined;
+  /** {@link shipBar} in steps of 5 (0, 5, … 100): a class name, where a page's CSP forbids inline styles. */
+  shipBarStep: number;
+  /** {@link communityBar} in steps of 5. */
+  communityBarStep: number | undefined;
 }
 
-/** The whole page's data, already formatted: templates only place it. */
+/** What the store adds to a review of report.json: its id, edit version, an edit and a re-run (all optional for reports from files). */
+interface StoredReviewFields {
+  id?: number;
+  version?: number;
+  edit?: { editor: string; at: string; reason: string; original: { quote: string; verdict: "ship" | "skip"; confidence: number } };
+  rerun?: { at: string; editor: string; replaces: number };
+}
+
+/** What the store adds to a tool of report.json: its id, a human verdict, an acceptance. */
+interface StoredToolFields {
+  id?: number;
+  label?: { verdict: "ship" | "skip"; note?: string | null; editor: string; at: string };
+  accepted?: { editor: string; at: string };
+}
+
+/** The page's data, already formatted: templates only place it. */
 export interface ReportView {
   title: string;
   generatedOn: string;
@@ -120,6 +165,7 @@ export function buildReportView(report: Report, indexHref?: string): ReportView 
   const nameOf = (id: string): string => personaNames.get(id) ?? id;
   const tools = report.tools.map((tool): ToolView => {
     const community = communityShipPct(tool.community);
+    const stored = tool as ToolReport & StoredToolFields;
     const coverage = tool.coverage ?? panelCoverage(tool, report.personas);
     return {
       name: tool.name,
@@ -142,18 +188,7 @@ export function buildReportView(report: Report, indexHref?: string): ReportView 
       incomplete: isIncomplete(coverage)
         ? { answered: describeAnswered(coverage), short: `${coverage.answered} of ${coverage.reviewers} answered`, missing: describeMissing(coverage, nameOf) }
         : undefined,
-      reviews: tool.reviews.map((review) => ({
-        personaName: nameOf(review.persona),
-        model: review.model,
-        verdict: review.verdict,
-        badge: review.verdict === "ship" ? "Ship" : "Skip",
-        confidence: formatConfidence(review.confidence),
-        quote: review.quote,
-        strengths: review.strengths,
-        risks: review.risks,
-        pricingRead: review.pricingRead,
-        dissent: isDissent(tool, review),
-      })),
+      reviews: tool.reviews.map((review) => reviewView(review as Review & StoredReviewFields, tool, nameOf)),
       failures: tool.failures.map((failure) => ({
         personaName: nameOf(failure.persona),
         model: failure.model,
@@ -161,6 +196,13 @@ export function buildReportView(report: Report, indexHref?: string): ReportView 
         status: failureStatus(failure) === "failed" ? "Failed" : "Not asked",
       })),
       picked: report.pick?.name === tool.name,
+      id: stored.id,
+      label: stored.label
+        ? { verdict: stored.label.verdict, badge: stored.label.verdict === "ship" ? "Ship" : "Skip", note: stored.label.note || undefined, editor: stored.label.editor, on: stored.label.at.slice(0, 10) }
+        : undefined,
+      accepted: stored.accepted ? { editor: stored.accepted.editor, on: stored.accepted.at.slice(0, 10) } : undefined,
+      shipBarStep: barStep(tool.panel.shipPct ?? 0),
+      communityBarStep: community === null ? undefined : barStep(community),
     };
   });
   const rows = [
@@ -191,4 +233,39 @@ export function buildReportView(report: Report, indexHref?: string): ReportView 
     skipped: report.skipped.map(skippedLine),
     indexHref,
   };
+}
+
+/** A review's view: the page's figures, and what an editor changed. */
+function reviewView(review: Review & StoredReviewFields, tool: ToolReport, nameOf: (persona: string) => string): ReviewView {
+  const original = review.edit?.original;
+  return {
+    personaName: nameOf(review.persona),
+    model: review.model,
+    verdict: review.verdict,
+    badge: review.verdict === "ship" ? "Ship" : "Skip",
+    confidence: formatConfidence(review.confidence),
+    quote: review.quote,
+    strengths: review.strengths,
+    risks: review.risks,
+    pricingRead: review.pricingRead,
+    dissent: isDissent(tool, review),
+    id: review.id,
+    version: review.version ?? 0,
+    confidenceValue: review.confidence,
+    edited:
+      review.edit && original
+        ? {
+            editor: review.edit.editor,
+            on: review.edit.at.slice(0, 10),
+            reason: review.edit.reason,
+            original: `The model said: ${original.verdict}, confidence ${formatConfidence(original.confidence)}, \u201c${original.quote}\u201d`,
+          }
+        : undefined,
+    rerun: review.rerun ? { editor: review.rerun.editor, on: review.rerun.at.slice(0, 10), replaces: review.rerun.replaces } : undefined,
+  };
+}
+
+/** A 0..100 share rounded to a step of 5, for a width class. */
+function barStep(percent: number): number {
+  return Math.min(100, Math.max(0, Math.round(percent / 5) * 5));
 }
