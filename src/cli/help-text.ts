@@ -25,6 +25,9 @@ Usage:
   panelist mcp [--model <m>] [--max-cost <usd>] [--store <db>]
                                                 a Model Context Protocol server on stdio:
                                                 agents and chat clients ask the panel
+  panelist serve [--store <db>] [--port <n>] [--editor <name>]
+                                                the editors' workbench: the verdict pages of
+                                                the store in a browser, to edit and re-run
 
 Run 'panelist <command> --help' for a command's options. Every command keeps its runs in one
 SQLite store (--store, else PANELIST_STORE, else ./panelist.db): a paid answer is stored as it
@@ -245,6 +248,31 @@ request; reviews it would exceed are not started and the answer says so) and
 left). A request can narrow the panel, never widen it or raise a limit. Runs are kept in the store, as the CLI keeps them.
 The run options of compare apply (--model, --personas, --max-cost, --concurrency, --store, …);
 --out, --format and --dry-run do not: answers go to the client, not to files.
+
+${KEYS_PARAGRAPH}
+`,
+  serve: `Usage: panelist serve [--store <db>] [--port <n>] [--host <addr>] [--token <t>] [--editor <name>] [options]
+
+The editors' workbench: a local web page over the store. Prints the address to open (it carries
+a random access token, which becomes a cookie); serves until Ctrl-C, which stops re-runs in
+flight (what they got is stored) and closes the store.
+
+Runs are listed newest first; a run opens as its verdict page, live from the store. Edit a
+review's quote, verdict or confidence with a reason (the model's answer is kept; undo restores
+it), re-run a persona or a tool with another model, record your own ship/skip and accept a
+page, export md, html or json as edited, paste a tool to review, compare stored tools.
+Scripts use the JSON API under /api/ with Authorization: Bearer <token> (see docs/workbench.md).
+
+  --port <n>                  port to listen on (default 4477; 0 picks a free one)
+  --host <addr>               address to listen on (default 127.0.0.1, this machine only); any
+                              other address needs --token
+  --token <t>                 the access token (at least 16 characters; default: a random one)
+  --editor <name>             the name every edit, verdict and re-run is recorded under
+                              (default: the OS user)
+  --store <file>              the store (default ./panelist.db, or PANELIST_STORE)
+  --model <provider:model>    models for new reviews and re-runs (a re-run may also use the
+                              run's own); the run options of compare apply (--personas,
+                              --max-cost per job, --concurrency, …)
 
 ${KEYS_PARAGRAPH}
 `,

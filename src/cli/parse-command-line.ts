@@ -44,6 +44,11 @@ export interface CommandLine {
     minVotes?: string;
     /** `mcp --max-session-cost`: USD the server may spend over its whole session. */
     maxSessionCost?: string;
+    /** `serve --port`, `--host`, `--token`, `--editor`, as given. */
+    port?: string;
+    host?: string;
+    token?: string;
+    editor?: string;
   };
   /** Run settings given as flags, keyed by setting. */
   flags: Partial<Record<RunConfigKey, unknown>>;
@@ -133,6 +138,10 @@ const OPTIONS = {
   labels: { type: "string" },
   "min-votes": { type: "string" },
   "max-session-cost": { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  token: { type: "string" },
+  editor: { type: "string" },
   output: { type: "string", short: "o" },
   "log-json": { type: "boolean" },
   debug: { type: "boolean" },
@@ -209,6 +218,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...(values.labels === undefined ? {} : { labels: values.labels }),
       ...(values["min-votes"] === undefined ? {} : { minVotes: values["min-votes"] }),
       ...(values["max-session-cost"] === undefined ? {} : { maxSessionCost: values["max-session-cost"] }),
+      ...(values.port === undefined ? {} : { port: values.port }),
+      ...(values.host === undefined ? {} : { host: values.host }),
+      ...(values.token === undefined ? {} : { token: values.token }),
+      ...(values.editor === undefined ? {} : { editor: values.editor }),
     },
     ...(values.replay === undefined ? {} : { replay: values.replay }),
     flags,

@@ -6,6 +6,8 @@ import { NOT_STARTED_KINDS, type Report, type Review, type ReviewFailure, type S
 
 /** A review as a page shows it. */
 export interface ReviewView {
+  /** The persona's id (a re-run names it). */
+  persona: string;
   personaName: string;
   model: string;
   verdict: "ship" | "skip";
@@ -20,6 +22,8 @@ export interface ReviewView {
   dissent: boolean;
   /** The review's store id (reports built from the store carry it; the workbench's forms send it back). */
   id: number | undefined;
+  /** Its tool's store id. */
+  toolId: number | undefined;
   /** Edits and undos recorded: the version an edit must be made on. */
   version: number;
   /** The confidence as a number 0..1, for the edit form. */
@@ -188,7 +192,7 @@ export function buildReportView(report: Report, indexHref?: string): ReportView 
       incomplete: isIncomplete(coverage)
         ? { answered: describeAnswered(coverage), short: `${coverage.answered} of ${coverage.reviewers} answered`, missing: describeMissing(coverage, nameOf) }
         : undefined,
-      reviews: tool.reviews.map((review) => reviewView(review as Review & StoredReviewFields, tool, nameOf)),
+      reviews: tool.reviews.map((review) => reviewView(review as Review & StoredReviewFields, tool, stored.id, nameOf)),
       failures: tool.failures.map((failure) => ({
         personaName: nameOf(failure.persona),
         model: failure.model,
@@ -236,9 +240,10 @@ export function buildReportView(report: Report, indexHref?: string): ReportView 
 }
 
 /** A review's view: the page's figures, and what an editor changed. */
-function reviewView(review: Review & StoredReviewFields, tool: ToolReport, nameOf: (persona: string) => string): ReviewView {
+function reviewView(review: Review & StoredReviewFields, tool: ToolReport, toolId: number | undefined, nameOf: (persona: string) => string): ReviewView {
   const original = review.edit?.original;
   return {
+    persona: review.persona,
     personaName: nameOf(review.persona),
     model: review.model,
     verdict: review.verdict,
@@ -250,6 +255,7 @@ function reviewView(review: Review & StoredReviewFields, tool: ToolReport, nameO
     pricingRead: review.pricingRead,
     dissent: isDissent(tool, review),
     id: review.id,
+    toolId,
     version: review.version ?? 0,
     confidenceValue: review.confidence,
     edited:
