@@ -25,14 +25,16 @@ export function buildRunReport(store: ReviewStore, runId: string): RunReport | u
   const tools = store.runTools(run.id);
   const outcomes = store.runOutcomes(run.id);
   const main = resultsOf(tools, outcomes, plan, 0, run.status !== "running");
+  // A re-run may have asked a model the run did not plan: the report lists it too.
+  const models = [...new Set([...run.models, ...outcomes.flatMap((outcome) => (outcome.ok ? [outcome.review.model] : []))])];
   let report = buildReport({
     results: main,
     personas: run.personas.map((persona) => ({ id: persona.id, name: persona.name ?? persona.id })),
-    models: run.models,
+    models,
     compare: plan.compare,
     skipped: run.skipped,
   });
-  report = { ...report, manifest: manifestOf(run, plan, main) };
+  report = { ...report, tools: withEditorMarks(report.tools, tools, store, run.id), manifest: manifestOf({ ...run, models }, plan, main) };
   if (plan.swap) {
     const swapped = resultsOf([...tools].reverse(), outcomes, plan, plan.samples, false);
     const swappedPick = buildReport({ results: swapped, personas: report.personas, models: run.models, compare: true }).pick;
@@ -50,9 +52,23 @@ export function buildRunReport(store: ReviewStore, runId: string): RunReport | u
   return { run, plan, tools, report };
 }
 
+/** Each tool with its store id, and the editor's verdict and acceptance where there are any. */
+function withEditorMarks(reports: Report["tools"], tools: readonly StoredTool[], store: ReviewStore, runId: string): Report["tools"] {
+  const labels = store.labels.forRun(runId);
+  const accepted = store.labels.acceptedForRun(runId);
+  return reports.map((report, index) => {
+    const toolId = tools[index]!.toolId;
+    const label = labels.get(toolId);
+    const acceptance = accepted.get(toolId);
+    return { id: toolId, ...report, ...(label ? { label } : {}), ...(acceptance ? { accepted: acceptance } : {}) };
+  });
+}
+
 /**
  * One pass's results per tool, in panel order. A planned review with no row is listed as not
- * started once the run has stopped (`missingAsStopped`); while it runs, it is simply pending.
+ * started once the run has stopped (`missingAsStopped`); while it runs, it is simply pending. A
+ * persona re-run with a model the run did not plan shows that model's reviews instead of the
+ * planned ones it replaced.
  */
 export function resultsOf(tools: readonly StoredTool[], outcomes: readonly StoredOutcome[], plan: RunPlan, firstSample: number, missingAsStopped: boolean): ToolResult[] {
   const personaOrder = Object.keys(plan.panel);
@@ -62,16 +78,25 @@ export function resultsOf(tools: readonly StoredTool[], outcomes: readonly Store
     const entry = outcome.ok ? outcome.review : outcome.failure;
     byKey.set(`${outcome.toolId}\u0000${entry.persona}\u0000${entry.model}\u0000${outcome.sample}`, outcome);
   }
+  // The models each (tool, persona) has current reviews from: found once, not per tool.
+  const answeredModels = new Map<string, Set<string>>();
+  for (const outcome of outcomes) {
+    if (!outcome.ok || outcome.sample < firstSample || outcome.sample >= firstSample + plan.samples) continue;
+    const key = `${outcome.toolId}\u0000${outcome.review.persona}`;
+    answeredModels.set(key, (answeredModels.get(key) ?? new Set()).add(outcome.review.model));
+  }
   return tools.map(({ toolId, tool }) => {
     const reviews: Review[] = [];
     const failures: ReviewFailure[] = [];
     for (const persona of personaOrder) {
-      for (const model of plan.panel[persona] ?? []) {
+      const planned = plan.panel[persona] ?? [];
+      const rerunModels = [...(answeredModels.get(`${toolId}\u0000${persona}`) ?? [])].filter((model) => !planned.includes(model));
+      for (const model of [...planned, ...rerunModels]) {
         for (let sample = firstSample; sample < firstSample + plan.samples; sample += 1) {
           const outcome = byKey.get(`${toolId}\u0000${persona}\u0000${model}\u0000${sample}`);
           if (outcome?.ok) reviews.push(reportedReview(outcome.review, plan, firstSample));
           else if (outcome) failures.push(outcome.failure);
-          else if (missingAsStopped) {
+          else if (missingAsStopped && rerunModels.length === 0) {
             failures.push({ persona, model, kind: "stopped", error: "not started: the run stopped before this review", attempts: 0, usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, costUsd: 0 });
           }
         }

@@ -14,8 +14,24 @@ export const answerSourceSchema = z.enum(["call", "cache", "batch"]);
 /** Failure kinds that mean a review was never asked (the spending cap, or a run stopped early). */
 export const NOT_STARTED_KINDS: readonly string[] = ["budget", "stopped"];
 
+/** An editor's current edit of a review: who, when, why, and the model's answer it replaced. */
+export const reviewEditSchema = z.object({
+  editor: z.string(),
+  at: z.string(),
+  reason: z.string(),
+  original: z.object({ quote: z.string(), verdict: z.enum(["ship", "skip"]), confidence: z.number().min(0).max(1) }),
+});
+
 /** One persona's successful review of one tool with one model. */
 export const reviewSchema = z.object({
+  /** The review's id in the store (reports built from the store; the workbench and its API address reviews by it). */
+  id: z.number().int().optional(),
+  /** Edits and undos recorded for the review (0: as the model answered); an edit sends back the version it was made on. */
+  version: z.number().int().min(0).optional(),
+  /** Set when an editor changed the review: quote, verdict and confidence above are the edited ones. */
+  edit: reviewEditSchema.optional(),
+  /** Set when the review came from a re-run that replaced another (kept in the store as history). */
+  rerun: z.object({ at: z.string(), editor: z.string(), replaces: z.number().int() }).optional(),
   persona: z.string(),
   model: z.string(),
   verdict: z.enum(["ship", "skip"]),
@@ -103,6 +119,12 @@ export const panelCoverageSchema = z.object({
 
 /** One tool's section of the report. */
 export const toolReportSchema = z.object({
+  /** The tool's id in the store (reports built from the store). */
+  id: z.number().int().optional(),
+  /** An editor's own ship/skip verdict on the tool, with a note. */
+  label: z.object({ verdict: z.enum(["ship", "skip"]), note: z.string(), editor: z.string(), at: z.string() }).optional(),
+  /** Set when an editor accepted the tool's page. */
+  accepted: z.object({ editor: z.string(), at: z.string() }).optional(),
   name: z.string(),
   category: z.string().nullable(),
   tagline: z.string().nullable(),
@@ -173,6 +195,8 @@ export const reportSchema = z.object({
 export type Report = z.infer<typeof reportSchema>;
 /** One tool in report.json. */
 export type ToolReport = z.infer<typeof toolReportSchema>;
+/** An editor's edit of a review in report.json. */
+export type ReviewEdit = z.infer<typeof reviewEditSchema>;
 /** One review in report.json. */
 export type Review = z.infer<typeof reviewSchema>;
 /** One failed review in report.json. */

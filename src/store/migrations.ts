@@ -224,4 +224,101 @@ export const MIGRATIONS: readonly string[] = [
     fetched_at TEXT NOT NULL
   );
   `,
+  // 5: the editors' workbench. A re-run supersedes a review instead of replacing it, so the
+  // model's earlier answer stays as history: the one-current-review rule becomes a partial unique
+  // index (rebuilt table, as in 3). Edits, human verdicts and acceptances are append-only rows with
+  // who, when and why; the current state is the newest row.
+  `
+  CREATE TABLE reviews_v5 (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    persona TEXT NOT NULL,
+    model TEXT NOT NULL,
+    sample INTEGER NOT NULL DEFAULT 0,
+    verdict TEXT NOT NULL CHECK (verdict IN ('ship', 'skip')),
+    confidence REAL NOT NULL,
+    quote TEXT NOT NULL,
+    rationale TEXT NOT NULL,
+    strengths_json TEXT NOT NULL,
+    risks_json TEXT NOT NULL,
+    pricing_read TEXT,
+    input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL,
+    latency_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    response_model TEXT NOT NULL,
+    finish_reason TEXT NOT NULL,
+    repairs_json TEXT,
+    reasked INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT 'call' CHECK (source IN ('call', 'cache', 'batch')),
+    seed INTEGER,
+    persona_hash TEXT,
+    prompt_hash TEXT,
+    raw_text TEXT,
+    created_at TEXT NOT NULL,
+    superseded_at TEXT,
+    superseded_by INTEGER,
+    rerun_id INTEGER
+  );
+  INSERT INTO reviews_v5 (id, run_id, tool_id, persona, model, sample, verdict, confidence, quote, rationale, strengths_json, risks_json, pricing_read, input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked, source, seed, persona_hash, prompt_hash, raw_text, created_at)
+  SELECT id, run_id, tool_id, persona, model, sample, verdict, confidence, quote, rationale, strengths_json, risks_json, pricing_read, input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked, source, seed, persona_hash, prompt_hash, raw_text, created_at FROM reviews;
+  DROP TABLE reviews;
+  ALTER TABLE reviews_v5 RENAME TO reviews;
+  CREATE INDEX reviews_by_tool ON reviews (tool_id);
+  CREATE UNIQUE INDEX reviews_current ON reviews (run_id, tool_id, persona, model, sample) WHERE superseded_at IS NULL;
+
+  CREATE TABLE review_edits (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES reviews (id),
+    version INTEGER NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('edit', 'undo')),
+    quote TEXT,
+    verdict TEXT CHECK (verdict IN ('ship', 'skip')),
+    confidence REAL,
+    reason TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (review_id, version)
+  );
+
+  CREATE TABLE tool_labels (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    verdict TEXT NOT NULL CHECK (verdict IN ('ship', 'skip')),
+    note TEXT NOT NULL DEFAULT '',
+    editor TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX tool_labels_by_run ON tool_labels (run_id, tool_id);
+
+  CREATE TABLE tool_acceptances (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER NOT NULL REFERENCES tools (id),
+    accepted INTEGER NOT NULL,
+    editor TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX tool_acceptances_by_run ON tool_acceptances (run_id, tool_id);
+
+  CREATE TABLE reruns (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    tool_id INTEGER REFERENCES tools (id),
+    persona TEXT,
+    model TEXT,
+    editor TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted')),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    failures_json TEXT NOT NULL DEFAULT '[]',
+    -- USD spent on the re-run's answers that failed (its reviews carry their own cost).
+    failed_cost_usd REAL NOT NULL DEFAULT 0
+  );
+  CREATE INDEX reruns_by_run ON reruns (run_id);
+  `,
 ];

@@ -10,6 +10,9 @@ import type { Tool } from "../tools/tool.js";
 import { MIGRATIONS } from "./migrations.js";
 import { reviewKey } from "./review-key.js";
 import { ProviderBatchStore } from "./provider-batch-store.js";
+import { RerunLog } from "./rerun-log.js";
+import { ReviewEdits, type CurrentEdit } from "./review-edits.js";
+import { ToolLabels } from "./tool-labels.js";
 import { WriteQueue } from "./write-queue.js";
 
 /** A run as the store records it. */
@@ -154,11 +157,20 @@ export class ReviewStore {
 
   /** Provider batches (`--via batch-api`) and their results. */
   readonly batches: ProviderBatchStore;
+  /** Editors' changes to reviews, with who, when and why. */
+  readonly edits: ReviewEdits;
+  /** Editors' own verdicts and acceptances of a run's tools. */
+  readonly labels: ToolLabels;
+  /** Re-runs of a run's reviews (`panelist rerun`, the workbench). */
+  readonly reruns: RerunLog;
 
   private constructor(db: Database.Database) {
     this.db = db;
     this.writes = new WriteQueue(db);
     this.batches = new ProviderBatchStore(db, (sql) => this.statement(sql));
+    this.edits = new ReviewEdits(db, (sql) => this.statement(sql));
+    this.labels = new ToolLabels((sql) => this.statement(sql));
+    this.reruns = new RerunLog((sql) => this.statement(sql));
   }
 
   private statement(sql: string): Database.Statement {
@@ -286,10 +298,11 @@ export class ReviewStore {
     const rows = this.statement(
         `SELECT r.*,
            (SELECT COUNT(*) FROM run_tools rt WHERE rt.run_id = r.id) AS tool_count,
-           (SELECT COUNT(*) FROM reviews v WHERE v.run_id = r.id) AS review_count,
+           (SELECT COUNT(*) FROM reviews v WHERE v.run_id = r.id AND v.superseded_at IS NULL) AS review_count,
            (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.kind NOT IN ('budget', 'stopped')) AS failure_count,
            (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.kind IN ('budget', 'stopped')) AS not_started_count,
-           (SELECT COALESCE(SUM(cost_usd), 0) FROM reviews v WHERE v.run_id = r.id) + (SELECT COALESCE(SUM(cost_usd), 0) FROM failures f WHERE f.run_id = r.id) AS cost,
+           (SELECT COALESCE(SUM(cost_usd), 0) FROM reviews v WHERE v.run_id = r.id) + (SELECT COALESCE(SUM(cost_usd), 0) FROM failures f WHERE f.run_id = r.id)
+             + (SELECT COALESCE(SUM(failed_cost_usd), 0) FROM reruns rr WHERE rr.run_id = r.id) AS cost,
            (SELECT COUNT(*) FROM reviews v WHERE v.run_id = r.id AND v.cost_usd IS NULL) + (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.cost_usd IS NULL AND f.attempts > 0) AS unpriced
          FROM runs r
          WHERE ? IS NULL OR EXISTS (SELECT 1 FROM run_tools rt JOIN tools t ON t.id = rt.tool_id WHERE rt.run_id = r.id AND instr(lower(t.name), lower(?)) > 0)
@@ -342,20 +355,27 @@ export class ReviewStore {
 
   /** The keys ({@link reviewKey}) of the reviews a run already has: what a resumed run leaves out. */
   reviewedKeys(runId: string): Set<string> {
-    const rows = this.statement("SELECT tool_id, persona, model, sample FROM reviews WHERE run_id = ?").all(runId) as Pick<ReviewRow, "tool_id" | "persona" | "model" | "sample">[];
+    const rows = this.statement("SELECT tool_id, persona, model, sample FROM reviews WHERE run_id = ? AND superseded_at IS NULL").all(runId) as Pick<ReviewRow, "tool_id" | "persona" | "model" | "sample">[];
     return new Set(rows.map((row) => reviewKey(row.tool_id, row.persona, row.model, row.sample)));
   }
 
-  /** Every review and failure of a run (of one tool when `toolId` is given), in tool order. */
+  /**
+   * Every current review (editors' edits applied, re-runs' replacements in place of what they
+   * replaced) and failure of a run (of one tool when `toolId` is given), in tool order.
+   */
   runOutcomes(runId: string, toolId?: number): StoredOutcome[] {
     const filter = toolId === undefined ? "" : " AND x.tool_id = ?";
     const args = toolId === undefined ? [runId] : [runId, toolId];
-    const reviews = this.statement(`SELECT x.* FROM reviews x JOIN run_tools rt ON rt.run_id = x.run_id AND rt.tool_id = x.tool_id WHERE x.run_id = ?${filter} ORDER BY rt.position, x.id`)
-      .all(...args) as ReviewRow[];
+    const reviews = this.statement(
+      `SELECT x.*, rr.editor AS rerun_editor, (SELECT MAX(o.id) FROM reviews o WHERE o.superseded_by = x.id) AS replaces
+       FROM reviews x JOIN run_tools rt ON rt.run_id = x.run_id AND rt.tool_id = x.tool_id LEFT JOIN reruns rr ON rr.id = x.rerun_id
+       WHERE x.run_id = ? AND x.superseded_at IS NULL${filter} ORDER BY rt.position, x.id`,
+    ).all(...args) as (ReviewRow & { rerun_editor: string | null; replaces: number | null })[];
+    const edits = this.edits.currentForRun(runId);
     const failures = this.statement(`SELECT x.* FROM failures x JOIN run_tools rt ON rt.run_id = x.run_id AND rt.tool_id = x.tool_id WHERE x.run_id = ?${filter} ORDER BY rt.position, x.id`)
       .all(...args) as FailureRow[];
     return [
-      ...reviews.map((row): StoredOutcome => ({ ok: true, toolId: row.tool_id, sample: row.sample, review: toReview(row) })),
+      ...reviews.map((row): StoredOutcome => ({ ok: true, toolId: row.tool_id, sample: row.sample, review: withRerun(withEdit(toReview(row), edits.get(row.id)), row) })),
       ...failures.map((row): StoredOutcome => ({ ok: false, toolId: row.tool_id, sample: row.sample, failure: toFailure(row) })),
     ];
   }
@@ -369,23 +389,66 @@ export class ReviewStore {
     this.writes.add(() => this.writeReview(runId, toolId, review, details, createdAt));
   }
 
-  private writeReview(runId: string, toolId: number, review: Review, details: ReviewDetails, createdAt: string): void {
+  private writeReview(runId: string, toolId: number, review: Review, details: ReviewDetails, createdAt: string, rerunId: number | null = null): number {
     const insert = this.statement(
       `INSERT INTO reviews (run_id, tool_id, persona, model, sample, verdict, confidence, quote, rationale, strengths_json, risks_json, pricing_read,
          input_tokens, cached_input_tokens, output_tokens, cost_usd, latency_ms, attempts, response_model, finish_reason, repairs_json, reasked,
-         source, seed, persona_hash, prompt_hash, raw_text, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id, tool_id, persona, model, sample) DO NOTHING`,
+         source, seed, persona_hash, prompt_hash, raw_text, created_at, rerun_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, tool_id, persona, model, sample) WHERE superseded_at IS NULL DO NOTHING`,
     );
     const clearFailure = this.statement("DELETE FROM failures WHERE run_id = ? AND tool_id = ? AND persona = ? AND model = ? AND sample = ?");
-    insert.run(
+    const { lastInsertRowid } = insert.run(
         runId, toolId, review.persona, review.model, details.sample, review.verdict, review.confidence, review.quote, review.rationale,
         JSON.stringify(review.strengths), JSON.stringify(review.risks), review.pricingRead ?? null,
         review.usage.inputTokens, review.usage.cachedInputTokens, review.usage.outputTokens, review.costUsd, review.latencyMs, review.attempts,
         review.responseModel, review.finishReason, review.repairs ? JSON.stringify(review.repairs) : null, review.reasked ? 1 : 0,
-        details.source, review.seed ?? null, details.personaHash ?? null, details.promptHash ?? null, details.rawText ?? null, createdAt,
+        details.source, review.seed ?? null, details.personaHash ?? null, details.promptHash ?? null, details.rawText ?? null, createdAt, rerunId,
     );
     clearFailure.run(runId, toolId, review.persona, review.model, details.sample);
+    return Number(lastInsertRowid);
+  }
+
+  /**
+   * Stores a re-run's review in place of the current reviews it replaces (`replaces`, and any
+   * current review of the same key), in one transaction: the replaced ones stay in the store as
+   * superseded history, pointing at the new one. Returns the new review's id.
+   */
+  saveRerunReview(runId: string, toolId: number, review: Review, details: ReviewDetails, rerun: { rerunId: number; replaces: readonly number[] }): number {
+    const createdAt = new Date().toISOString();
+    const supersedeKey = this.statement(
+      "UPDATE reviews SET superseded_at = ? WHERE run_id = ? AND tool_id = ? AND persona = ? AND model = ? AND sample = ? AND superseded_at IS NULL RETURNING id",
+    );
+    const supersedeId = this.statement("UPDATE reviews SET superseded_at = ? WHERE id = ? AND run_id = ? AND superseded_at IS NULL RETURNING id");
+    const link = this.statement("UPDATE reviews SET superseded_by = ? WHERE id = ?");
+    return this.db.transaction(() => {
+      const replaced = [
+        ...(supersedeKey.all(createdAt, runId, toolId, review.persona, review.model, details.sample) as { id: number }[]),
+        ...rerun.replaces.flatMap((id) => supersedeId.all(createdAt, id, runId) as { id: number }[]),
+      ];
+      const id = this.writeReview(runId, toolId, review, details, createdAt, rerun.rerunId);
+      for (const old of replaced) link.run(id, old.id);
+      return id;
+    }).immediate();
+  }
+
+  /** Where a stored review belongs, and whether a re-run has replaced it. */
+  findReview(reviewId: number): { runId: string; toolId: number; persona: string; model: string; sample: number; superseded: boolean } | undefined {
+    const row = this.statement("SELECT run_id, tool_id, persona, model, sample, superseded_at FROM reviews WHERE id = ?").get(reviewId) as
+      | { run_id: string; tool_id: number; persona: string; model: string; sample: number; superseded_at: string | null }
+      | undefined;
+    return row && { runId: row.run_id, toolId: row.tool_id, persona: row.persona, model: row.model, sample: row.sample, superseded: row.superseded_at !== null };
+  }
+
+  /** The reviews this one replaced through re-runs, newest first, each as the model answered it (with its own edits). */
+  reviewLineage(reviewId: number): (Review & { supersededAt: string })[] {
+    const rows = this.statement(
+      `WITH RECURSIVE chain(id) AS (SELECT id FROM reviews WHERE superseded_by = ? UNION SELECT r.id FROM reviews r JOIN chain c ON r.superseded_by = c.id)
+       SELECT r.* FROM reviews r JOIN chain c ON c.id = r.id ORDER BY r.id DESC`,
+    ).all(reviewId) as ReviewRow[];
+    const runId = rows[0]?.run_id;
+    const edits = runId ? this.edits.currentForRun(runId) : new Map<number, CurrentEdit>();
+    return rows.map((row) => ({ ...withEdit(toReview(row), edits.get(row.id)), supersededAt: row.superseded_at ?? "" }));
   }
 
   /** Stores (or replaces) the failure of one review of a run (queued: see {@link committed}). */
@@ -470,11 +533,12 @@ export class ReviewStore {
     const statement = this.statement(
       `SELECT r.*, t.identity, t.record_json FROM reviews r JOIN tools t ON t.id = r.tool_id
        JOIN run_tools rt ON rt.run_id = r.run_id AND rt.tool_id = r.tool_id
-       WHERE r.run_id = ? ORDER BY rt.position, r.persona, r.model, r.sample`,
+       WHERE r.run_id = ? AND r.superseded_at IS NULL ORDER BY rt.position, r.persona, r.model, r.sample`,
     );
+    const edits = this.edits.currentForRun(runId);
     for (const row of statement.iterate(runId) as Iterable<ReviewRow & { identity: string; record_json: string }>) {
       const tool = JSON.parse(row.record_json) as Tool;
-      const review = toReview(row);
+      const review = withEdit(toReview(row), edits.get(row.id));
       yield {
         runId: row.run_id,
         tool: tool.name,
@@ -508,7 +572,7 @@ export class ReviewStore {
 
   /** Counts, for tests and summaries. */
   counts(runId: string): { reviews: number; failures: number } {
-    const reviews = (this.statement("SELECT COUNT(*) AS n FROM reviews WHERE run_id = ?").get(runId) as { n: number }).n;
+    const reviews = (this.statement("SELECT COUNT(*) AS n FROM reviews WHERE run_id = ? AND superseded_at IS NULL").get(runId) as { n: number }).n;
     const failures = (this.statement("SELECT COUNT(*) AS n FROM failures WHERE run_id = ? AND kind NOT IN ('budget', 'stopped')").get(runId) as { n: number }).n;
     return { reviews, failures };
   }
@@ -550,6 +614,7 @@ interface RunRow {
 }
 
 interface ReviewRow {
+  id: number;
   run_id: string;
   tool_id: number;
   persona: string;
@@ -575,6 +640,9 @@ interface ReviewRow {
   source: AnswerSource;
   seed: number | null;
   created_at: string;
+  superseded_at: string | null;
+  superseded_by: number | null;
+  rerun_id: number | null;
 }
 
 interface FailureRow {
@@ -642,6 +710,8 @@ function toFailure(row: FailureRow): ReviewFailure {
 
 function toReview(row: ReviewRow): Review {
   return {
+    id: row.id,
+    version: 0,
     persona: row.persona,
     model: row.model,
     verdict: row.verdict,
@@ -665,4 +735,25 @@ function toReview(row: ReviewRow): Review {
     sample: row.sample,
     ...(row.seed === null ? {} : { seed: row.seed }),
   };
+}
+
+/** A review as an editor left it: the edited quote, verdict and confidence, with the model's original kept beside them. */
+function withEdit(review: Review, current: CurrentEdit | undefined): Review {
+  if (!current) return review;
+  const { edit } = current;
+  if (!edit) return { ...review, version: current.version };
+  return {
+    ...review,
+    version: current.version,
+    quote: edit.quote!,
+    verdict: edit.verdict!,
+    confidence: edit.confidence!,
+    edit: { editor: edit.editor, at: edit.at, reason: edit.reason, original: { quote: review.quote, verdict: review.verdict, confidence: review.confidence } },
+  };
+}
+
+/** A re-run's review says when, by whom and which review it replaced. */
+function withRerun(review: Review, row: { rerun_id: number | null; rerun_editor: string | null; replaces: number | null; created_at: string }): Review {
+  if (row.rerun_id === null || row.replaces === null) return review;
+  return { ...review, rerun: { at: row.created_at, editor: row.rerun_editor ?? "", replaces: row.replaces } };
 }

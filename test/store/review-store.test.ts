@@ -23,7 +23,7 @@ describe("ReviewStore", () => {
     store.close();
     const raw = new Database(path);
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(["failures", "http_cache", "provider_batch_requests", "provider_batch_results", "provider_batches", "responses", "reviews", "run_tools", "runs", "tools"]);
+    expect(tables).toEqual(["failures", "http_cache", "provider_batch_requests", "provider_batch_results", "provider_batches", "reruns", "responses", "review_edits", "reviews", "run_tools", "runs", "tool_acceptances", "tool_labels", "tools"]);
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
     raw.close();
     const again = ReviewStore.open(path);
@@ -105,7 +105,7 @@ describe("ReviewStore", () => {
     expect(store.counts(run.id)).toEqual({ reviews: 2, failures: 0 });
     const outcomes = store.runOutcomes(run.id);
     expect(outcomes.map((outcome) => [outcome.sample, outcome.ok && outcome.review.verdict, outcome.ok && outcome.review.source])).toEqual([[0, "skip", "call"], [1, "ship", "cache"]]);
-    expect(outcomes[0]).toEqual({ ok: true, toolId: stored!.toolId, sample: 0, review: { ...review, source: "call", sample: 0 } });
+    expect(outcomes[0]).toEqual({ ok: true, toolId: stored!.toolId, sample: 0, review: { ...review, id: 1, version: 0, source: "call", sample: 0 } });
     expect(store.reviewedKeys(run.id)).toEqual(new Set([reviewKey(stored!.toolId, "skeptic", "openai:m", 0), reviewKey(stored!.toolId, "skeptic", "openai:m", 1)]));
     expect(store.runTools(run.id).map((entry) => entry.tool.name)).toEqual(["Claw Code"]);
     store.close();
