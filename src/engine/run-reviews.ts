@@ -4,8 +4,7 @@ import type { CallEvent } from "../pipeline/call-event.js";
 import type { JobOutcome } from "../pipeline/job-outcome.js";
 import type { RetryPolicy } from "../pipeline/retry-policy.js";
 import { buildJobContext, closeProviders, parseAssignments, prepareRunParts, type RunParts } from "../pipeline/run-parts.js";
-import type { JobContext, ReviewJob } from "../pipeline/run-review-job.js";
-import { runEditorSummary } from "../pipeline/run-summary.js";
+import type { ReviewJob } from "../pipeline/run-review-job.js";
 import type { BatchLimits } from "../providers/batch-api.js";
 import { assertBatchApiModels } from "../providers/create-batch-api.js";
 import { credentialSecrets, type Credentials } from "../providers/credentials.js";
@@ -19,7 +18,7 @@ import { sourceSecrets } from "../sources/source-settings.js";
 import { openRun, type RunCommand } from "./open-run.js";
 import { createSourceContext, type SourceOptions } from "./source-context.js";
 import { leadWindow, planJobs, type PlannedJob } from "./plan-jobs.js";
-import { buildRunReport } from "./run-report.js";
+import { summarizeRun } from "./summarize-run.js";
 import type { RunOutputs } from "./run-outputs.js";
 import type { RunProgress } from "./run-progress.js";
 import { scheduleJobs } from "./schedule-jobs.js";
@@ -253,7 +252,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
 
   const interrupted = Boolean(options.stopSignal?.aborted || options.abortSignal?.aborted || scheduleError);
   if (!interrupted && pendingBatches.length === 0 && wantsSummary(options.command, config)) {
-    progress.costUsd += await summarize(store, run.id, parts, context, secrets, options.onWarning);
+    progress.costUsd += await summarizeRun(store, run.id, parts.providers[0]!, parts.templates, context, secrets, options.onWarning);
   }
   store.setRunStatus(run.id, interrupted || pendingBatches.length > 0 ? "interrupted" : "finished");
   if (scheduleError) throw scheduleError.error;
@@ -279,24 +278,6 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
 /** The editor summary is on by default for a comparison and off otherwise. */
 function wantsSummary(command: RunCommand, config: RunConfig): boolean {
   return command !== "batch" && (config.summary ?? command === "compare");
-}
-
-/**
- * Asks the moderator (the first model) to summarise the run's verdicts as the store holds them,
- * and stores the outcome with the run; its answer is kept like a review's, so a re-run of the same
- * comparison asks nothing. Returns what it cost. A failed summary is a warning, not a failure.
- */
-async function summarize(store: ReviewStore, runId: string, parts: RunParts, context: JobContext, secrets: readonly string[], onWarning?: (line: string) => void): Promise<number> {
-  const built = buildRunReport(store, runId)!;
-  // With no verdict at all there is nothing for a moderator to summarise.
-  if (!built.report.tools.some((tool) => tool.reviews.length > 0)) return 0;
-  const outcome = redactDeep(await runEditorSummary(built.report, parts.providers[0]!, parts.templates, context), secrets);
-  if (!outcome.ok) onWarning?.(`editor summary: ${outcome.error}`);
-  if (outcome.ok) for (const answer of outcome.answers) store.putResponse(answer.requestHash, answer.model, answer.response);
-  const { answers: _answers, ...kept } = outcome.ok ? outcome : { ...outcome, answers: [] };
-  store.saveSummary(runId, kept);
-  await store.committed();
-  return outcome.costUsd ?? 0;
 }
 
 /** How many of a tool's jobs the store already has. */

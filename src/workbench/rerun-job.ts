@@ -1,11 +1,8 @@
+import { rerunReviews } from "../engine/rerun-reviews.js";
 import { credentialSecrets } from "../providers/credentials.js";
 import { redactSecrets } from "../providers/redact-secrets.js";
 import type { JobState, WorkbenchJobs } from "./workbench-jobs.js";
 import type { WorkbenchOptions } from "./workbench-options.js";
-
-/** PENDING: the engine's re-run lands beside this; until then it is loaded by name. */
-const RERUN_MODULE = "../engine/rerun-reviews.js";
-type RerunReviews = (options: Record<string, unknown> & { onProgress: (progress: { total: number; done: number; failed: number }) => void; onWarning: (line: string) => void }) => Promise<{ reviewed: number; failed: number; costUsd: number; interrupted: boolean; replaced: { oldId: number; newId: number }[] }>;
 
 /**
  * Starts a re-run of a run's reviews (one persona of one tool, a whole tool, or the run) as a
@@ -13,7 +10,6 @@ type RerunReviews = (options: Record<string, unknown> & { onProgress: (progress:
  * 400, rather than reported as a failed job.
  */
 export async function startRerun(options: WorkbenchOptions, jobs: WorkbenchJobs, runId: string, body: { tool?: string | number | undefined; persona?: string | undefined; model?: string | undefined }): Promise<JobState> {
-  const { rerunReviews } = (await import(RERUN_MODULE)) as { rerunReviews: RerunReviews };
   const secrets = [...credentialSecrets(options.credentials), ...(options.secrets ?? [])];
   // The engine refuses bad arguments before its first call: wait for that much before answering.
   let accepted!: () => void;
