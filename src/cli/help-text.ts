@@ -15,6 +15,9 @@ Usage:
                                                 the stored runs, newest first
   panelist report [<run-id>] [--format <list>] [--out <dir>]
                                                 render a stored run again, no calls
+  panelist rerun <run-id> [--tool <name>] [--persona <id>] [--model <m>]
+                                                ask reviews of a stored run again; the old
+                                                ones are kept as history
   panelist stats <report.json> | --store <db> [--run <id>]
                                                 ship rates, agreement, bias checks
   panelist calibrate --labels <file|community> [<report.json> | --store <db> [--run <id>]]
@@ -273,6 +276,29 @@ Scripts use the JSON API under /api/ with Authorization: Bearer <token> (see doc
   --model <provider:model>    models for new reviews and re-runs (a re-run may also use the
                               run's own); the run options of compare apply (--personas,
                               --max-cost per job, --concurrency, …)
+
+${KEYS_PARAGRAPH}
+`,
+  rerun: `Usage: panelist rerun <run-id> [--tool <name|id>] [--persona <id>] [--model <provider:model>] [options]
+
+Asks some of a stored run's reviews again, as new reviews of the same run: one persona of one
+tool, every persona of a tool, or the whole run, with the run's models or another one. The
+reviews they replace stay in the store as superseded history ('panelist serve' shows it); the
+panel, the pick, the editor summary and every export follow the new verdicts. A review that
+fails leaves the earlier one current. Nothing is served from the response store: every review
+named is asked again. Then renders the run's report files again.
+
+  --tool <name|id>            one tool of the run, by name or store id (default: every tool)
+  --persona <id>              one persona (default: the run's whole panel)
+  --model <provider:model>    the model to ask in place of the run's own (default: the run's)
+  --editor <name>             who asked, kept with the re-run (default: the OS user)
+  --out <dir>                 where the report files go (default: where the run wrote them)
+  --store <file>              the store (default ./panelist.db, or PANELIST_STORE)
+
+The run's personas, prompts, samples, temperature, seed and output limit are used as stored;
+the call options of compare apply (--concurrency, --max-cost, --timeout, --max-retries, --rpm,
+…). Exit codes as for review: 0 all asked came back, 1 some failed, 2 a bad run, tool, persona
+or model (nothing called), 130 interrupted.
 
 ${KEYS_PARAGRAPH}
 `,

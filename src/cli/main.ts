@@ -21,7 +21,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return commandLine.command || commandLine.help ? EXIT.ok : EXIT.usage;
     }
     const help = COMMAND_HELP[commandLine.command];
-    if (help === undefined) throw new ConfigError("command", `unknown command "${commandLine.command}"; try review, compare, batch, intake, runs, report, stats, calibrate, export, personas, mcp or serve`);
+    if (help === undefined) throw new ConfigError("command", `unknown command "${commandLine.command}"; try review, compare, batch, intake, runs, report, rerun, stats, calibrate, export, personas, mcp or serve`);
     if (commandLine.help) {
       io.stdout(help);
       return EXIT.ok;
@@ -46,6 +46,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return await (await import("./commands/mcp-command.js")).runMcpCommand(commandLine, io);
       case "serve":
         return await (await import("./commands/serve-command.js")).runServeCommand(commandLine, io);
+      case "rerun":
+        return await (await import("./commands/rerun-command.js")).runRerunCommand(commandLine, io);
       case "report":
         return await (await import("./commands/report-command.js")).runReportCommand(commandLine, io);
       default:

@@ -34,8 +34,10 @@ export interface CommandLine {
     format?: string;
     /** `runs --limit`: how many runs to list. */
     limit?: string;
-    /** `runs --tool`: only runs with a tool of this name. */
+    /** `runs --tool`: only runs with a tool of this name; `rerun --tool`: the tool to ask again. */
     tool?: string;
+    /** `rerun --persona`: the one persona to ask again. */
+    persona?: string;
     /** `runs --json`: one JSON object per run. */
     json: boolean;
     /** `calibrate --labels`: a label file, `community` or `store`. */
@@ -134,6 +136,7 @@ const OPTIONS = {
   run: { type: "string" },
   limit: { type: "string" },
   tool: { type: "string" },
+  persona: { type: "string" },
   json: { type: "boolean" },
   labels: { type: "string" },
   "min-votes": { type: "string" },
@@ -214,6 +217,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...(values.format === undefined ? {} : { format: values.format }),
       ...(values.limit === undefined ? {} : { limit: values.limit }),
       ...(values.tool === undefined ? {} : { tool: values.tool }),
+      ...(values.persona === undefined ? {} : { persona: values.persona }),
       json: values.json ?? false,
       ...(values.labels === undefined ? {} : { labels: values.labels }),
       ...(values["min-votes"] === undefined ? {} : { minVotes: values["min-votes"] }),

@@ -221,13 +221,14 @@ async function rerunPrepared(options: RerunReviewsOptions, run: RunRecord, tools
   };
 }
 
-/** The run's tools a re-run asks about: one, by id or name, or all of them. */
+/** The run's tools a re-run asks about: one, by name (or identity), else by store id, or all of them. */
 function selectRunTools(tools: StoredTool[], wanted: string | number | undefined, runId: string): StoredTool[] {
   if (wanted === undefined) return tools;
-  const byId = typeof wanted === "number" ? tools.filter((entry) => entry.toolId === wanted) : [];
   const text = String(wanted).trim().toLowerCase();
   const byName = typeof wanted === "string" ? tools.filter((entry) => entry.tool.name.trim().toLowerCase() === text || entry.identity.toLowerCase() === text) : [];
-  const found = byId.length > 0 ? byId : byName;
+  // The command line gives an id as text: "12" is tool 12 unless a tool is named "12".
+  const byId = /^\d+$/.test(text) ? tools.filter((entry) => entry.toolId === Number(text)) : [];
+  const found = byName.length > 0 ? byName : byId;
   const known = tools.map((entry) => entry.tool.name).join(", ");
   if (found.length === 0) throw new ConfigError("--tool", `run ${runId} has no tool "${wanted}"; its tools: ${known}`);
   if (found.length > 1) throw new ConfigError("--tool", `"${wanted}" names ${found.length} tools of run ${runId}; give its id: ${found.map((entry) => entry.toolId).join(", ")}`);

@@ -1,8 +1,8 @@
-import { userInfo } from "node:os";
 import { resolveConfig } from "../../config/resolve-config.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { secretValues } from "../../providers/redact-secrets.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
+import { editorName } from "../editor-name.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { sourceOptions } from "../source-options.js";
 import { storePath } from "../store-path.js";
@@ -25,8 +25,7 @@ export async function runServeCommand(commandLine: CommandLine, io: CliIO): Prom
   if (!isLoopbackHost(host) && givenToken === undefined) {
     throw new ConfigError("--host", `${host} lets other machines reach the workbench; give --token with a secret of your own (at least 16 characters) so only those you tell it can open it`);
   }
-  const editor = (givenEditor ?? osUser()).trim();
-  if (editor === "") throw new ConfigError("--editor", "give the name edits are recorded under");
+  const editor = editorName(givenEditor);
   const { config, env, credentials, modelNote } = resolveConfig({
     flags: commandLine.flags,
     flagNames: FLAG_NAMES,
@@ -87,11 +86,3 @@ export async function runServeCommand(commandLine: CommandLine, io: CliIO): Prom
   return EXIT.ok;
 }
 
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // A container user with no passwd entry has no name to give.
-    return "editor";
-  }
-}
