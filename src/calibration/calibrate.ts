@@ -18,7 +18,11 @@ import { toolIdentity } from "../tools/tool-identity.js";
 import type { Label } from "./load-labels.js";
 
 /** Where the human verdicts came from. */
-export type LabelSource = { kind: "file"; file: string } | { kind: "community"; minVotes: number };
+export type LabelSource =
+  | { kind: "file"; file: string }
+  | { kind: "community"; minVotes: number }
+  /** The editors' own verdicts, recorded in the workbench (`--labels store`). */
+  | { kind: "store"; store: string };
 
 /** A human label, or why a tool has none. */
 type HumanVerdict = { verdict: "ship" | "skip"; labels: number } | { verdict: null; reason: string };
@@ -145,7 +149,7 @@ export function calibrate(report: Report, source: LabelSource, labels: readonly 
     title: report.tools.length <= 3 ? `Calibration: ${report.title}` : `Calibration: ${report.tools.length} tools${options.runId ? `, run ${options.runId}` : ""}`,
     run: { title: report.title, models: [...report.models], personas: report.personas.map((persona) => ({ ...persona })), ...(options.runId ? { runId: options.runId } : {}) },
     labels: {
-      source: source.kind === "file" ? source.file : `community votes (at least ${source.minVotes})`,
+      source: source.kind === "file" ? source.file : source.kind === "store" ? `editors' verdicts in ${source.store}` : `community votes (at least ${source.minVotes})`,
       total,
       matched: matchedTools.length,
       unmatched,

@@ -20,7 +20,7 @@ Usage:
                                                 ones are kept as history
   panelist stats <report.json> | --store <db> [--run <id>]
                                                 ship rates, agreement, bias checks
-  panelist calibrate --labels <file|community> [<report.json> | --store <db> [--run <id>]]
+  panelist calibrate --labels <file|community|store> [<report.json> | --store <db> [--run <id>]]
                                                 how far the panel agrees with people
   panelist export [--store <db>] [--run <id>] --format jsonl|csv
                                                 a run's reviews, flat
@@ -218,7 +218,7 @@ the same sources directly.
 GITHUB_TOKEN raises GitHub's rate limit; GITHUB_API_URL, npm_config_registry and HF_ENDPOINT
 point at other servers (trusted, even on a private address); HF_TOKEN reads gated models.
 `,
-  calibrate: `Usage: panelist calibrate --labels <file.jsonl|file.csv|community> [<report.json>] [options]
+  calibrate: `Usage: panelist calibrate --labels <file.jsonl|file.csv|community|store> [<report.json>] [options]
        panelist calibrate --labels <…> --store <db> [--run <run-id>]
 
 Sets a run's panel against human verdicts and writes calibration.json, calibration.md and
@@ -229,6 +229,8 @@ report, or ./panelist-out). The panel says ship above 50%, skip below, abstains 
                               labeller, note; matched by URL, else by name
   --labels community          each tool's launch-day community vote as a weak label (ship when
                               at least half said ship)
+  --labels store              the editors' own verdicts, recorded in the store by 'panelist
+                              serve' (each editor's newest verdict per tool, matched by name)
   --min-votes <n>             fewest community votes that make a label (default 10)
   --store <db>, --run <id>    calibrate a stored run (default: the newest) instead of a report.json
   --out <dir>                 where the calibration files go
@@ -242,8 +244,9 @@ effective number of votes, and the panel's kappa without each persona.
 A Model Context Protocol server on stdin/stdout for agents and chat clients (stdout carries
 protocol messages only; logs go to stderr). Tools: review_tools and compare_tools (tool files,
 URLs, npm:, pypi:, hf:, github: or inline {name, description, …}; optional personas, a subset of
-the panel), list_runs and get_run (md or json). Resources: panelist://runs/{id}/report.md and
-report.json. Not yet: rerun_review (it needs the editors' workbench).
+the panel), list_runs, get_run (md or json) and rerun_review (one persona of a stored run asked
+again, with the run's model or another of the server's). Resources:
+panelist://runs/{id}/report.md and report.json.
 
 Every request runs with this server's settings: its models, panel and --max-cost (a cap per
 request; reviews it would exceed are not started and the answer says so) and

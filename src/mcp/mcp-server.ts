@@ -48,7 +48,7 @@ const reviewInput = {
 
 /**
  * An MCP server that puts the panel in front of agents: `review_tools`, `compare_tools`,
- * `list_runs`, `get_run`, and each stored run's report as a resource. Every run uses the
+ * `list_runs`, `get_run`, `rerun_review`, and each stored run's report as a resource. Every run uses the
  * server's own models and spending cap; a request can narrow the panel but never raise a limit.
  */
 export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpServer {
@@ -57,6 +57,23 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
   const redact = (text: string): string => redactSecrets(text, secrets);
   const server = new McpServer({ name: "panelist", version: panelistVersion() });
   let sessionSpent = 0;
+  // A request gets what is left of the session's cap, and never more than the per-request cap.
+  const requestBudget = (): number | undefined => {
+    const left = options.sessionMaxCost === undefined ? undefined : Math.round((options.sessionMaxCost - sessionSpent) * 1_000_000) / 1_000_000;
+    if (left !== undefined && left <= 0) throw new ConfigError("--max-session-cost", `the session's $${options.sessionMaxCost} is spent ($${sessionSpent.toFixed(4)}); restart the server to spend more`);
+    return left === undefined ? config.maxCost : Math.min(left, config.maxCost ?? Infinity);
+  };
+  // MCP progress must increase; a report of what was stored before may be zero.
+  const progressSender = (extra: ToolExtra) => {
+    const progressToken = extra._meta?.progressToken;
+    let sent = 0;
+    return (progress: { total: number; done: number; failed: number }): void => {
+      const finished = progress.done + progress.failed;
+      if (progressToken === undefined || finished <= sent) return;
+      sent = finished;
+      void extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress: finished, total: progress.total } }).catch(() => {});
+    };
+  };
 
   // A Panelist error is the user's to fix: its one line, as the CLI prints it. Anything else is a bug.
   const guarded = <A>(handler: (args: A, extra: ToolExtra) => Promise<CallToolResult>) => async (args: A, extra: ToolExtra): Promise<CallToolResult> => {
@@ -75,16 +92,11 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
   const runOnce = async (compare: boolean, args: { tools: (string | z.infer<typeof inlineToolSchema>)[]; personas?: string[] | undefined }, extra: ToolExtra): Promise<CallToolResult> => {
     if (compare && args.tools.length < 2) throw new ConfigError("compare_tools", `needs at least two tools, got ${args.tools.length}`);
     const personas = args.personas ? await narrowPanel(config, args.personas) : config.personas;
-    // A request gets what is left of the session's cap, and never more than the per-request cap.
-    const left = options.sessionMaxCost === undefined ? undefined : Math.round((options.sessionMaxCost - sessionSpent) * 1_000_000) / 1_000_000;
-    if (left !== undefined && left <= 0) throw new ConfigError("--max-session-cost", `the session's $${options.sessionMaxCost} is spent ($${sessionSpent.toFixed(4)}); restart the server to spend more`);
-    const maxCost = left === undefined ? config.maxCost : Math.min(left, config.maxCost ?? Infinity);
+    const maxCost = requestBudget();
     const runConfig: RunConfig = { ...config, ...(personas ? { personas } : {}), ...(maxCost === undefined ? {} : { maxCost }) };
     const inline = await writeInlineTools(args.tools, "panelist-mcp-");
     try {
       const { runReviews } = await import("../engine/run-reviews.js");
-      const progressToken = extra._meta?.progressToken;
-      let sent = 0;
       const result = await runReviews({
         command: compare ? "compare" : "review",
         inputs: inline.inputs,
@@ -97,13 +109,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
         stopSignal: extra.signal,
         abortSignal: extra.signal,
         onWarning: (line) => options.onLog?.(redact(`warning: ${line}`)),
-        onProgress: (progress) => {
-          const finished = progress.done + progress.failed;
-          // MCP progress must increase; the first report (what was stored before) may be zero.
-          if (progressToken === undefined || finished <= sent) return;
-          sent = finished;
-          void extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress: finished, total: progress.total } }).catch(() => {});
-        },
+        onProgress: progressSender(extra),
       });
       sessionSpent += result.costUsd;
       if (extra.signal.aborted) {
@@ -144,7 +150,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
     "list_runs",
     {
       title: "List stored runs",
-      description: "The runs kept in the server's store, newest first: id, command, state, tools, models, reviews, cost. (rerun_review is not offered yet: it needs the editors' workbench.)",
+      description: "The runs kept in the server's store, newest first: id, command, state, tools, models, reviews, cost.",
       inputSchema: { limit: z.number().int().min(1).max(1000).optional().describe("How many runs (default 20)") },
     },
     guarded(async ({ limit }: { limit?: number | undefined }) => {
@@ -169,6 +175,67 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
       return { content: [{ type: "text", text: redact(renderMarkdown(report)) }] };
     }),
   );
+
+  server.registerTool(
+    "rerun_review",
+    {
+      title: "Ask one reviewer again",
+      description:
+        "Asks one persona of a stored run again about one of its tools, with the run's model or another of this server's models. " +
+        "The new review replaces the old in the run's report (the old one is kept as history); returns the persona's new verdict and the tool's panel.",
+      inputSchema: {
+        runId: z.string().min(1),
+        tool: z.union([z.string().min(1), z.number().int().positive()]).describe("The tool: its name in the run, or its id (the report's tools[].id)"),
+        persona: z.string().min(1).describe("The persona id to ask again"),
+        model: z.string().min(1).optional().describe("provider:model, one of the server's models or the run's (default: the run's)"),
+      },
+    },
+    guarded((args: { runId: string; tool: string | number; persona: string; model?: string | undefined }, extra: ToolExtra) => track(server, rerunOnce(args, extra))),
+  );
+  const rerunOnce = async (args: { runId: string; tool: string | number; persona: string; model?: string | undefined }, extra: ToolExtra): Promise<CallToolResult> => {
+    const run = store.getRun(args.runId);
+    if (!run) throw new ConfigError("runId", `no run "${args.runId}" in the store; list_runs lists them`);
+    // The model is the server's choice, as for every other request: the run's own or one it was started with.
+    if (args.model !== undefined && !config.models.includes(args.model) && !run.models.includes(args.model)) {
+      throw new ConfigError("model", `"${args.model}" is not one of this server's models (${config.models.join(", ")}) or the run's (${run.models.join(", ")})`);
+    }
+    const maxCost = requestBudget();
+    const { rerunReviews } = await import("../engine/rerun-reviews.js");
+    const result = await rerunReviews({
+      store,
+      runId: run.id,
+      tool: args.tool,
+      persona: args.persona,
+      ...(args.model === undefined ? {} : { model: args.model }),
+      config: { ...config, ...(maxCost === undefined ? {} : { maxCost }) },
+      credentials: options.credentials,
+      editor: `mcp:${server.server.getClientVersion()?.name ?? "client"}`,
+      stopSignal: extra.signal,
+      abortSignal: extra.signal,
+      onWarning: (line) => options.onLog?.(redact(`warning: ${line}`)),
+      onProgress: progressSender(extra),
+    });
+    sessionSpent += result.costUsd;
+    options.onLog?.(`re-run of run ${run.id}: ${result.reviewed} reviewed, ${result.failed} failed, $${result.costUsd}`);
+    if (result.interrupted) throw new ConfigError("cancelled", `the re-run of run ${run.id} stopped; the earlier review stays current`);
+    const report = reportOf(store, run.id);
+    const newIds = new Set(result.replaced.map((entry) => entry.newId));
+    const tool = report.tools.find((entry) => entry.reviews.some((review) => review.id !== undefined && newIds.has(review.id))) ?? report.tools.find((entry) => entry.name === args.tool || entry.id === args.tool);
+    const reviews = tool?.reviews.filter((review) => review.persona === args.persona) ?? [];
+    const lines = [
+      result.failed > 0
+        ? `The re-run failed: ${result.failures.map((failure) => `${failure.model}: ${failure.error}`).join("; ")}. The earlier review stays current.`
+        : `${args.persona} on ${tool?.name ?? args.tool}, asked again (run ${run.id}, $${result.costUsd}):`,
+      ...reviews.map((review) => `- ${review.model}: ${review.verdict} (${Math.round(review.confidence * 100)}%) — "${review.quote}"`),
+      ...(tool ? [`Panel now: ${tool.panel.shipPct ?? "–"}% ship (${tool.panel.split}).${report.pick ? ` Pick: ${report.pick.name}.` : ""}`] : []),
+    ];
+    const structured = { runId: run.id, rerun: result, tool: tool ?? null, pick: report.pick ?? null };
+    return {
+      ...(result.failed > 0 && result.reviewed === 0 ? { isError: true } : {}),
+      content: [{ type: "text", text: redact(lines.join("\n")) }],
+      structuredContent: JSON.parse(redact(JSON.stringify(structured))) as Record<string, unknown>,
+    };
+  };
 
   for (const format of ["md", "json"] as const) {
     server.registerResource(

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import type { Calibration } from "../../src/calibration/calibrate.js";
+import { ReviewStore } from "../../src/store/review-store.js";
 import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
 import { identifyCall, isModeratorCall, scriptedVerdict } from "../support/scripted-panel.js";
@@ -119,13 +120,52 @@ describe("panelist calibrate", () => {
     expect(calibration.panel.agreement).toMatchObject({ tp: 1, fp: 1, tn: 0, fn: 0 });
   });
 
+  test("--labels store: the editors' current verdicts, recorded in the store, are the labels", async () => {
+    const dir = await temporaryDirectory();
+    const server = await servers.start({
+      handler: (call) => {
+        if (isModeratorCall(call)) return { kind: "json", value: { summary: "A summary." } };
+        const { tool, persona } = identifyCall(call, personas);
+        return scriptedVerdict(tool, persona, tool === "Claw Code" && persona === "skeptic" ? "skip" : "ship");
+      },
+    });
+    const store = join(dir, "p.db");
+    const compare = await runCli(["compare", "fixtures/tools/claw-code.md", "fixtures/tools/smolvlm2-turbo.md", "--model", "openai:gpt-4.1-mini", "--store", store, "--out", join(dir, "out")], {
+      OPENAI_API_KEY: "sk-test-calibrate",
+      OPENAI_BASE_URL: server.openaiBaseUrl,
+    });
+    expect(compare.code).toBe(0);
+    const runId = /Run (\S+) \(store/.exec(compare.stdout)![1]!;
+    const db = ReviewStore.open(store);
+    try {
+      const [claw, smol] = db.runTools(runId);
+      // Ada changes her mind about Claw Code: only her newest verdict counts.
+      db.labels.set(runId, claw!.toolId, { verdict: "ship", editor: "ada" });
+      db.labels.set(runId, claw!.toolId, { verdict: "skip", note: "too early", editor: "ada" });
+      db.labels.set(runId, smol!.toolId, { verdict: "ship", editor: "grace" });
+    } finally {
+      db.close();
+    }
+    const run = await runCli(["calibrate", "--labels", "store", "--store", store, "--out", join(dir, "cal")]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Labels: 2 of 2 matched a reviewed tool/);
+    const calibration = JSON.parse(await readFile(join(dir, "cal", "calibration.json"), "utf8")) as Calibration;
+    expect(calibration.labels).toMatchObject({ source: `editors' verdicts in ${store}`, total: 2, matched: 2, baseRate: 0.5 });
+    expect(calibration.tools.map((tool) => [tool.name, tool.shipPct, tool.panel, tool.human])).toEqual([
+      ["Claw Code", 75, "ship", "skip"],
+      ["SmolVLM2 Turbo", 100, "ship", "ship"],
+    ]);
+  });
+
   test("bad labels and missing flags are one line, exit 2", async () => {
     const dir = await temporaryDirectory();
     const bad = join(dir, "labels.jsonl");
     await writeFile(bad, '{"tool": "A", "verdict": "ship"}\n{"tool": "B", "verdict": "maybe"}\n');
     expect(await runCli(["calibrate", "--labels", bad, "report.json"])).toMatchObject({ code: 2, stderr: `panelist: ${bad}:2: verdict: must be one of ship, skip\n` });
     expect(await runCli(["calibrate", "report.json"])).toMatchObject({ code: 2, stderr: "panelist: --labels: is required: a label file (.jsonl or .csv rows of tool, verdict), or community for the launch-day votes\n" });
-    expect((await runCli(["calibrate", "--labels", "store"])).stderr).toMatch(/^panelist: --labels: store would read the editors' verdicts from the workbench/);
+    const noStore = join(dir, "none.db");
+    expect((await runCli(["calibrate", "--labels", "store", "--store", noStore])).code).toBe(2);
     expect(await runCli(["calibrate", "--labels", "community", "--min-votes", "0", "r.json"])).toMatchObject({ code: 2, stderr: 'panelist: --min-votes: must be a whole number from 1 and up, got "0"\n' });
   });
 });

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { loadPersonas } from "../../src/personas/load-personas.js";
 import type { Persona } from "../../src/personas/persona.js";
 import { reportSchema } from "../../src/report/report-schema.js";
-import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
+import { startFakeLlmServer, type FakeHandler, type FakeLlmServer } from "../support/fake-llm-server.js";
 import { temporaryDirectory } from "../support/run-cli.js";
 import { panelHandler } from "../support/scripted-panel.js";
 
@@ -39,8 +39,8 @@ interface Connected {
 }
 
 /** Spawns `panelist mcp` the way a chat client does and connects the SDK's own client to it. */
-async function connect(extraArgs: string[] = []): Promise<Connected> {
-  server = await startFakeLlmServer({ handler: panelHandler(SCRIPT, personas) });
+async function connect(extraArgs: string[] = [], handler?: FakeHandler): Promise<Connected> {
+  server = await startFakeLlmServer({ handler: handler ?? panelHandler(SCRIPT, personas) });
   const folder = await temporaryDirectory();
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -66,12 +66,14 @@ describe("panelist mcp, through the SDK's client over stdio", () => {
   test("lists its tools with their input fields", async () => {
     const { client, errors } = await connect();
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(["compare_tools", "get_run", "list_runs", "review_tools"]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(["compare_tools", "get_run", "list_runs", "rerun_review", "review_tools"]);
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     expect(Object.keys(byName.get("compare_tools")!.inputSchema.properties ?? {})).toEqual(["tools", "personas"]);
     expect(byName.get("review_tools")!.inputSchema.required).toEqual(["tools"]);
     expect(Object.keys(byName.get("get_run")!.inputSchema.properties ?? {})).toEqual(["runId", "format"]);
     expect(Object.keys(byName.get("list_runs")!.inputSchema.properties ?? {})).toEqual(["limit"]);
+    expect(Object.keys(byName.get("rerun_review")!.inputSchema.properties ?? {})).toEqual(["runId", "tool", "persona", "model"]);
+    expect(byName.get("rerun_review")!.inputSchema.required).toEqual(["runId", "tool", "persona"]);
     expect(errors).toEqual([]);
   });
 
@@ -116,6 +118,39 @@ describe("panelist mcp, through the SDK's client over stdio", () => {
     // Every line on stdout was a protocol message, and the key never reached the log.
     expect(errors).toEqual([]);
     expect(stderr()).not.toContain("sk-test-mcp-0000");
+  });
+
+  test("rerun_review: the skeptic asked again replaces its review in the stored run; a model the server does not have is refused", async () => {
+    let skepticShips = false;
+    const { client, errors, stderr } = await connect([], (call) => panelHandler(skepticShips ? {} : SCRIPT, personas)(call));
+    const compared = await client.callTool({ name: "compare_tools", arguments: { tools: [CLAW, SMOL] } });
+    const runId = /Run (\S+):/.exec(textOf(compared))![1]!;
+    const calls = server!.calls.length;
+
+    const refused = await client.callTool({ name: "rerun_review", arguments: { runId, tool: "Claw Code", persona: "skeptic", model: "openai:gpt-9" } });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toBe(`model: "openai:gpt-9" is not one of this server's models (openai:gpt-4.1-mini) or the run's (openai:gpt-4.1-mini)`);
+    const badPersona = await client.callTool({ name: "rerun_review", arguments: { runId, tool: "Claw Code", persona: "poet" } });
+    expect(textOf(badPersona)).toContain('has no persona "poet"');
+    expect(server!.calls).toHaveLength(calls);
+
+    skepticShips = true;
+    const progress: Progress[] = [];
+    const result = await client.callTool({ name: "rerun_review", arguments: { runId, tool: "Claw Code", persona: "skeptic" } }, undefined, { onprogress: (update) => void progress.push(update) });
+    expect(result.isError, `${textOf(result)}\n${stderr()}`).toBeFalsy();
+    const text = textOf(result);
+    expect(text).toContain("skeptic on Claw Code, asked again");
+    expect(text).toContain('- openai:gpt-4.1-mini: ship (80%) — "skeptic says ship to Claw Code."');
+    expect(text).toContain("Panel now: 100% ship (4–0).");
+    const structured = result.structuredContent as { rerun: { reviewed: number; replaced: { oldId: number; newId: number }[] } };
+    expect(structured.rerun.reviewed).toBe(1);
+    expect(structured.rerun.replaced).toHaveLength(1);
+    expect(progress.map((update) => [update.progress, update.total])).toEqual([[1, 1]]);
+
+    const stored = reportSchema.parse((await client.callTool({ name: "get_run", arguments: { runId, format: "json" } })).structuredContent);
+    expect(stored.tools[0]).toMatchObject({ name: "Claw Code", panel: { shipPct: 100, split: "4–0" } });
+    expect(stored.tools[0]!.reviews.find((review) => review.persona === "skeptic")!.id).toBe(structured.rerun.replaced[0]!.newId);
+    expect(errors).toEqual([]);
   });
 
   test("a tool file that does not exist is a tool error naming it, with no call made", async () => {

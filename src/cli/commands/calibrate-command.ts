@@ -5,29 +5,30 @@ import { InputError } from "../../errors/input-error.js";
 import { zodIssueText } from "../../errors/zod-issue-text.js";
 import { secretValues } from "../../providers/redact-secrets.js";
 import { reportSchema, type Report } from "../../report/report-schema.js";
+import type { LabelSource } from "../../calibration/calibrate.js";
+import type { Label } from "../../calibration/load-labels.js";
 import { EXIT, readDotenv, type CliIO } from "../cli-io.js";
 import type { CommandLine } from "../parse-command-line.js";
 import { storePath } from "../store-path.js";
 
 /**
- * `panelist calibrate --labels <file|community> [report.json | --store db --run id] [--out dir]`:
- * how far a run's panel agrees with human verdicts. Writes calibration.json, .md and .html and
+ * `panelist calibrate --labels <file|community|store> [report.json | --store db --run id] [--out dir]`:
+ * how far a run's panel agrees with human verdicts (a label file, launch-day votes, or the
+ * editors' own verdicts kept in the store). Writes calibration.json, .md and .html and
  * prints the summary.
  */
 export async function runCalibrateCommand(commandLine: CommandLine, io: CliIO): Promise<number> {
   const { labels: labelsOption, minVotes: minVotesText, run: runOption } = commandLine.batch;
   if (labelsOption === undefined) throw new ConfigError("--labels", "is required: a label file (.jsonl or .csv rows of tool, verdict), or community for the launch-day votes");
-  if (labelsOption === "store") {
-    throw new ConfigError("--labels", "store would read the editors' verdicts from the workbench, which this version of Panelist does not have yet; give a label file (.jsonl or .csv) or community");
-  }
   const minVotes = minVotesText === undefined ? 10 : Number(minVotesText);
   if (!Number.isInteger(minVotes) || minVotes < 1) throw new ConfigError("--min-votes", `must be a whole number from 1 and up, got "${minVotesText}"`);
   const [reportFile] = commandLine.positionals;
   const { calibrate } = await import("../../calibration/calibrate.js");
   const { loadLabels } = await import("../../calibration/load-labels.js");
   // The labels first: a bad label file is refused before anything else is read.
-  const source = labelsOption === "community" ? ({ kind: "community", minVotes } as const) : ({ kind: "file", file: labelsOption } as const);
-  const labels = source.kind === "file" ? await loadLabels(source.file) : [];
+  const source: LabelSource =
+    labelsOption === "community" ? { kind: "community", minVotes } : labelsOption === "store" ? { kind: "store", store: storePath(commandLine, io) } : { kind: "file", file: labelsOption };
+  const labels = source.kind === "file" ? await loadLabels(source.file) : source.kind === "store" ? await storeLabels(source.store) : [];
   let report: Report;
   let runId: string | undefined;
   let defaultOut: string;
@@ -78,4 +79,24 @@ async function readReport(path: string, shown: string): Promise<Report> {
   const parsed = reportSchema.safeParse(data);
   if (!parsed.success) throw new InputError({ file: shown, field: parsed.error.issues[0]!.path.join(".") || "report" }, zodIssueText(parsed.error.issues[0]!));
   return parsed.data;
+}
+
+/**
+ * The editors' current verdicts from the store, as labels: each names its tool as the editor saw
+ * it, so a verdict given in one run counts for the same tool reviewed in another.
+ */
+async function storeLabels(path: string): Promise<Label[]> {
+  const { ReviewStore } = await import("../../store/review-store.js");
+  const store = ReviewStore.open(path, { create: false });
+  try {
+    return store.labels.all().map((label) => ({
+      tool: label.name,
+      verdict: label.verdict,
+      labeller: label.editor,
+      ...(label.note === "" ? {} : { note: label.note }),
+      source: { file: `${path} (run ${label.runId}, ${label.editor})` },
+    }));
+  } finally {
+    store.close();
+  }
 }
