@@ -77,10 +77,24 @@ function review(persona: string, tool: Tool, index: number): Review {
   };
 }
 
+/**
+ * createRun, again on a clash of ids: an id is the start second and 3 random bytes, and thousands
+ * of runs made in one second (only here) meet the birthday bound. A clash inserts nothing.
+ */
+function createRun(store: ReviewStore, input: Parameters<ReviewStore["createRun"]>[0]): ReturnType<ReviewStore["createRun"]> {
+  for (;;) {
+    try {
+      return store.createRun(input);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
+    }
+  }
+}
+
 /** One finished run of `count` new tools, each reviewed by the four personas. */
 function storeRun(store: ReviewStore, command: "review" | "compare" | "batch", count: number): string {
   const tools = Array.from({ length: count }, nextTool);
-  const run = store.createRun({
+  const run = createRun(store, {
     signature: `bench-${toolNumber}`,
     command,
     config: {},
