@@ -114,6 +114,24 @@ describe.runIf(runBrowser)("the workbench in a real browser", () => {
     expect(await card("Claw Code").locator(".human-verdict").count()).toBe(0);
   });
 
+  test("accepting every tool's page marks the run accepted; withdrawing one makes it a draft again", async () => {
+    const eyebrow = (): Promise<string> => tab.locator("header.page-head .eyebrow").innerText();
+    expect(await eyebrow()).toMatch(/· draft ·/i);
+    for (const name of ["Claw Code", "SmolVLM2 Turbo", "onerror"]) {
+      await card(name).getByRole("button", { name: "Accept this page" }).click();
+      await expect.poll(() => card(name).locator(".accepted-tag").count()).toBe(1);
+    }
+    await tab.reload();
+    expect(await eyebrow()).toMatch(/· accepted ·/i);
+    expect(await card("SmolVLM2 Turbo").locator(".accepted-note").innerText()).toContain("Accepted by ada");
+
+    await card("onerror").getByRole("button", { name: "Withdraw acceptance" }).click();
+    await expect.poll(() => card("onerror").locator(".accepted-tag").count()).toBe(0);
+    await tab.reload();
+    expect(await eyebrow()).toMatch(/· draft ·/i);
+    expect(await tab.locator("article.card .accepted-tag").count()).toBe(2);
+  });
+
   test("re-running the skeptic of Claw Code with the other model replaces the review on the page", async () => {
     const oldId = await skeptic().getAttribute("data-review-id");
     const form = skeptic().locator("form.rerun-form");
