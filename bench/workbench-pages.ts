@@ -67,7 +67,6 @@ function review(persona: string, tool: Tool, index: number): Review {
     rationale: `Generated rationale from ${persona} about ${tool.name}.`,
     strengths: [`${tool.name} does one thing well`, "a clear pricing page"],
     risks: verdict === "skip" ? [`${tool.name} may not last`] : [],
-    pricingRead: null,
     usage: { inputTokens: 1_200, cachedInputTokens: 900, outputTokens: 180 },
     latencyMs: 900,
     responseModel: "gpt-4.1-mini-2025-04-14",
