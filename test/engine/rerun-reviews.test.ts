@@ -9,7 +9,7 @@ import { ReviewStore } from "../../src/store/review-store.js";
 import type { FakeCall, FakeReply } from "../support/fake-llm-server.js";
 import { useBuiltInPersonas, useFakeLlmServers } from "../support/panel-fixtures.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
-import { identifyCall, isModeratorCall, moderatorReply, scriptedVerdict } from "../support/scripted-panel.js";
+import { identifyCall, isModeratorCall, scriptedVerdict } from "../support/scripted-panel.js";
 
 const personas = useBuiltInPersonas();
 const servers = useFakeLlmServers();
