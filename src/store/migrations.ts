@@ -321,4 +321,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX reruns_by_run ON reruns (run_id);
   `,
+  // 6: the indexes 5's rebuilt reviews table lost. Its only run index is partial (current reviews),
+  // so every count or cost of a run's reviews scanned the whole table, once per run listed; and
+  // finding the review a re-run replaced scanned it once per review shown. Runs by start time let
+  // a page of the newest runs count the reviews of that page only, not of every run before sorting.
+  `
+  CREATE INDEX reviews_by_run ON reviews (run_id, tool_id);
+  CREATE INDEX reviews_by_superseding ON reviews (superseded_by) WHERE superseded_by IS NOT NULL;
+  CREATE INDEX runs_by_start ON runs (started_at, id);
+  `,
 ];

@@ -73,6 +73,8 @@ export function runPageView(frame: PageFrame, built: RunReport, models: readonly
     startedAt: `${built.run.startedAt.replace("T", " ").slice(0, 16)} UTC`,
     status: built.run.status,
     running: built.run.status === "running",
+    // The header's "draft" becomes "accepted" once every tool's page is: a page per tool is accepted, not the run.
+    accepted: view.tools.length > 0 && view.tools.every((tool) => tool.accepted !== undefined),
     cost,
     // The model select: the server's models and the run's.
     modelChoices: models,

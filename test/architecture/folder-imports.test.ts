@@ -21,8 +21,9 @@ function imports(): { file: string; from: string; to: string; spec: string }[] {
     return inside.includes("/") ? inside.split("/")[0]! : inside.replace(/\.ts$/, "");
   };
   return files.flatMap((file) =>
-    [...readFileSync(file, "utf8").matchAll(/(?:import|export)[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((match) => {
-      const spec = (match[1] ?? match[2])!;
+    [...readFileSync(file, "utf8").matchAll(/(?:import|export)[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm)].map((match) => {
+      // A side-effect import (`import "./x.js"`) names its module too.
+      const spec = (match[1] ?? match[2] ?? match[3])!;
       const to = spec.startsWith(".") ? roomOf(relative(process.cwd(), resolve(dirname(file), spec))) : spec;
       return { file, from: roomOf(file), to, spec };
     }),
@@ -64,7 +65,22 @@ describe("the architecture the folders show", () => {
     const allowed = new Set(["panel", "stats", "verdict", "tools", "report", "zod"]);
     expect(pure.filter(({ to }) => !allowed.has(to)).map(({ file, spec }) => `${file}: ${spec}`)).toEqual([]);
   });
+
+  test("the workbench is imported only by the CLI, and reaches the store only through ReviewStore's methods (no SQL of its own)", () => {
+    const importers = all.filter(({ from, to }) => to === "workbench" && from !== "workbench");
+    // The check sees what it should: `panelist serve` starts the workbench.
+    expect(importers.map(({ from }) => from)).toContain("cli");
+    expect(importers.filter(({ from }) => from !== "cli").map(({ file, spec }) => `${file}: ${spec}`)).toEqual([]);
+    expect(all.filter(({ from, to }) => from === "workbench" && to === "better-sqlite3").map(({ file }) => file)).toEqual([]);
+    const inStore = readdirRecursive(join(SRC, "store")).filter((file) => SQL.test(readFileSync(file, "utf8")));
+    expect(inStore.length).toBeGreaterThan(0);
+    const inWorkbench = readdirRecursive(join(SRC, "workbench")).filter((file) => SQL.test(readFileSync(file, "utf8")) || /\.(prepare|exec|pragma)\(/.test(readFileSync(file, "utf8")));
+    expect(inWorkbench).toEqual([]);
+  });
 });
+
+/** A statement as the store writes them; prose ("select a model", "delete the token") does not match. */
+const SQL = /\b(SELECT\s+[\w*.,\s()]+?\s+FROM\s+\w|INSERT\s+(OR\s+\w+\s+)?INTO\s+\w|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s+\w|(CREATE|ALTER|DROP)\s+(TABLE|INDEX|VIEW)\b|PRAGMA\s+\w)/i;
 
 function readdirRecursive(folder: string): string[] {
   return readdirSync(folder).flatMap((entry) => {

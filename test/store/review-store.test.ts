@@ -31,6 +31,19 @@ describe("ReviewStore", () => {
     again.close();
   });
 
+  test("a run's reviews, the review a re-run replaced and the newest runs are found by index, not by scanning every review", async () => {
+    const path = join(await temporaryDirectory(), "indexes.db");
+    ReviewStore.open(path).close();
+    const raw = new Database(path);
+    const plan = (sql: string): string => (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1) as { detail: string }[]).map((row) => row.detail).join("; ");
+    // The shapes of the runs list's counts and costs, and of runOutcomes' "replaces" lookup.
+    expect(plan("SELECT COALESCE(SUM(cost_usd), 0) FROM reviews v WHERE v.run_id = ?")).toContain("USING INDEX reviews_by_run");
+    expect(plan("SELECT COUNT(*) FROM reviews v WHERE v.run_id = ? AND v.cost_usd IS NULL")).toContain("USING INDEX reviews_by_run");
+    expect(plan("SELECT MAX(o.id) FROM reviews o WHERE o.superseded_by = ?")).toContain("reviews_by_superseding");
+    expect(plan("SELECT id FROM runs r WHERE ? IS NOT NULL ORDER BY r.started_at DESC, r.id DESC LIMIT 50")).not.toContain("TEMP B-TREE");
+    raw.close();
+  });
+
   test("a store made before provider batches (schema 1) is brought forward with its data intact", async () => {
     const path = join(await temporaryDirectory(), "v1.db");
     const old = new Database(path);
