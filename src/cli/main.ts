@@ -13,7 +13,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     const commandLine = parseCommandLine(argv);
     if (commandLine.version) {
-      io.stdout(`${await packageVersion()}\n`);
+      io.stdout(`${(await import("../version.js")).panelistVersion()}\n`);
       return EXIT.ok;
     }
     if (!commandLine.command || commandLine.command === "help") {
@@ -70,10 +70,4 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr(`panelist: internal error: ${redactSecrets(text, secretValues(io.env))}\n`);
     return EXIT.internal;
   }
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
-  const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
-  return (JSON.parse(text) as { version: string }).version;
 }

@@ -6,8 +6,10 @@ import { afterEach, expect, test } from "vitest";
 import { ReviewStore } from "../../src/store/review-store.js";
 import { startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
 import { temporaryDirectory } from "../support/run-cli.js";
+import { PANELIST_BIN } from "../support/panelist-bin.js";
 
-const BIN = "dist/cli/bin.js";
+// What a user runs: the bundled bin of package.json.
+const BIN = PANELIST_BIN;
 const CONCURRENCY = 4;
 let server: FakeLlmServer | undefined;
 afterEach(async () => {

@@ -7,6 +7,7 @@ import { afterEach, expect, test } from "vitest";
 import { DEFAULT_VERDICT, startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
 import { temporaryDirectory } from "../support/run-cli.js";
 import { isModeratorCall, moderatorReply } from "../support/scripted-panel.js";
+import { PANELIST_BIN } from "../support/panelist-bin.js";
 
 const run = promisify(execFile);
 let server: FakeLlmServer | undefined;
@@ -16,7 +17,8 @@ afterEach(async () => {
 });
 
 // The compiled entry that `npx panelist` runs (built by `npm test` and by `npm install`'s prepare).
-const BIN = "dist/cli/bin.js";
+// What a user runs: the bundled bin of package.json.
+const BIN = PANELIST_BIN;
 
 test("the built binary compares two tools in a child process and exits 0", async () => {
   expect(existsSync(BIN)).toBe(true);

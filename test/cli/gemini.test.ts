@@ -7,9 +7,11 @@ import { costOf, findPrice } from "../../src/cost/price-table.js";
 import { reportSchema } from "../../src/report/report-schema.js";
 import { DEFAULT_VERDICT, startFakeLlmServer, type FakeLlmServer } from "../support/fake-llm-server.js";
 import { temporaryDirectory } from "../support/run-cli.js";
+import { PANELIST_BIN } from "../support/panelist-bin.js";
 
 const run = promisify(execFile);
-const BIN = "dist/cli/bin.js";
+// What a user runs: the bundled bin of package.json.
+const BIN = PANELIST_BIN;
 const CLAW = "fixtures/tools/claw-code.md";
 const KEY = "gemini-test-key-0123456789";
 let server: FakeLlmServer | undefined;

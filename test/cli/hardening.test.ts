@@ -8,9 +8,11 @@ import { main } from "../../src/cli/main.js";
 import { useFakeLlmServers } from "../support/panel-fixtures.js";
 import { runCli, temporaryDirectory } from "../support/run-cli.js";
 import { isModeratorCall } from "../support/scripted-panel.js";
+import { PANELIST_BIN } from "../support/panelist-bin.js";
 
 const servers = useFakeLlmServers();
-const BIN = "dist/cli/bin.js";
+// What a user runs: the bundled bin of package.json.
+const BIN = PANELIST_BIN;
 const CLAW = "fixtures/tools/claw-code.md";
 // A key of no well-known shape: only the explicit list of the run's keys can catch it.
 const KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b";

@@ -9,8 +9,10 @@ import { reportSchema } from "../../src/report/report-schema.js";
 import { startFakeLlmServer, type FakeHandler, type FakeLlmServer } from "../support/fake-llm-server.js";
 import { temporaryDirectory } from "../support/run-cli.js";
 import { panelHandler } from "../support/scripted-panel.js";
+import { PANELIST_BIN } from "../support/panelist-bin.js";
 
-const BIN = resolve("dist/cli/bin.js");
+// What a user runs: the bundled bin of package.json.
+const BIN = PANELIST_BIN;
 const CLAW = resolve("fixtures/tools/claw-code.md");
 const SMOL = resolve("fixtures/tools/smolvlm2-turbo.md");
 const SCRIPT = { "Claw Code": { skeptic: "skip" as const } };
