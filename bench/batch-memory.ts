@@ -12,6 +12,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeLlmServer } from "../test/support/fake-llm-server.js";
+import { PANELIST_BIN as BIN } from "../test/support/panelist-bin.js";
 
 const tools = Number(process.argv[2] ?? 10_000);
 const dir = await mkdtemp(join(tmpdir(), "panelist-bench-"));
@@ -33,7 +34,7 @@ async function measure(label: string, nodeOptions: string): Promise<{ ok: boolea
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ["--import", "./bench/report-max-rss.mjs", "dist/cli/bin.js", "batch", input, "--model", "openai:gpt-4.1-mini", "--store", join(out, "p.db"), "--out", join(out, "out"), "--concurrency", "64", "--format", "json"],
+    ["--import", "./bench/report-max-rss.mjs", BIN, "batch", input, "--model", "openai:gpt-4.1-mini", "--store", join(out, "p.db"), "--out", join(out, "out"), "--concurrency", "64", "--format", "json"],
     { env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: nodeOptions, OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl, PANELIST_BENCH_RSS_FILE: rssFile }, stdio: ["ignore", "ignore", "inherit"] },
   );
   const [code] = (await once(child, "exit")) as [number];
@@ -45,6 +46,11 @@ async function measure(label: string, nodeOptions: string): Promise<{ ok: boolea
 
 // Node sizes its heap from the machine's memory and collects lazily below that limit, so the
 // default peak says more about V8 than about Panelist; the capped run shows what the batch needs.
+if (process.env.BENCH_NODE_OPTIONS !== undefined) {
+  await measure(`NODE_OPTIONS="${process.env.BENCH_NODE_OPTIONS}"`, process.env.BENCH_NODE_OPTIONS);
+  await server.close();
+  process.exit(0);
+}
 const byDefault = await measure("Node defaults", "");
 const capped = await measure("NODE_OPTIONS=\"--max-old-space-size=96 --max-semi-space-size=4\"", "--max-old-space-size=96 --max-semi-space-size=4");
 await server.close();

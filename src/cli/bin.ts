@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { limitHeapGrowth } from "./heap-growth.js";
 import { main } from "./main.js";
+
+limitHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
 
 // A reader that stops early (`panelist export | head`) closes the pipe: stop quietly, as git does,
 // rather than die on an unhandled EPIPE.
