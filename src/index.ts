@@ -97,7 +97,7 @@ export { datamark, DATAMARK, type SpotlightMode } from "./prompts/spotlight.js";
 export { parseAssignments } from "./pipeline/run-parts.js";
 export { panelistVersion } from "./version.js";
 export { manifestSchema, type Manifest } from "./report/report-schema.js";
-export { RateLimiter, type RateLimits, type Clock } from "./pipeline/rate-limiter.js";
+export { RateLimiter, HEADER_HEADROOM, type RateLimits, type RateLimitPermit, type Clock } from "./pipeline/rate-limiter.js";
 export { readRateLimitHeaders, parseReset, type RateLimitInfo } from "./providers/rate-limit-headers.js";
 export { closeProviders, type PrepareRunOptions } from "./pipeline/run-parts.js";
 export { createLocalProvider, defaultLocalThreads, type LocalProviderOptions } from "./providers/local-provider.js";

@@ -56,14 +56,17 @@ export async function callWithRetries(
 
 async function attemptOnce(provider: Provider, request: Omit<GenerateRequest, "signal">, options: CallWithRetriesOptions): Promise<GenerateResult> {
   const start = async (): Promise<GenerateResult> => {
-    await options.limiter?.acquire(options.estimatedTokens ?? 0, options.signal);
-    return callOnce(provider, request, options);
+    const permit = await options.limiter?.acquire(options.estimatedTokens ?? 0, options.signal);
+    let result: GenerateResult | undefined;
+    try {
+      result = await callOnce(provider, request, options);
+      return result;
+    } finally {
+      // The limiter learns from every answer: headers pace the next starts, a 429 slows them all.
+      permit?.release(result);
+    }
   };
-  const result = options.slot ? await options.slot(start) : await start();
-  if (result.ok) options.limiter?.observe(result.rateLimit);
-  // A 429 means the endpoint is full for everyone: hold all starts, not just this call's retry.
-  else if (result.error.status === 429) options.limiter?.hold(result.error.retryAfterMs ?? 1000);
-  return result;
+  return options.slot ? options.slot(start) : start();
 }
 
 async function callOnce(provider: Provider, request: Omit<GenerateRequest, "signal">, options: CallWithRetriesOptions): Promise<GenerateResult> {

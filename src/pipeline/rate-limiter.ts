@@ -1,6 +1,7 @@
+import type { GenerateResult } from "../providers/provider.js";
 import type { RateLimitInfo } from "../providers/rate-limit-headers.js";
 
-/** Caps for an endpoint that sends no rate-limit headers. */
+/** Caps the user sets (`--rpm`, `--tpm`), for endpoints that send no rate-limit headers or to stay lower. */
 export interface RateLimits {
   /** Requests per minute. */
   rpm?: number;
@@ -13,6 +14,15 @@ export interface Clock {
   now(): number;
   /** Resolves after `milliseconds`, or as soon as `signal` aborts. */
   sleep(milliseconds: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** One started call's claim on the limiter; released once with how the call went. */
+export interface RateLimitPermit {
+  /**
+   * Frees the call's place and teaches the limiter from its answer (headers, a 429); undefined
+   * when the call ended without one (it threw).
+   */
+  release(result: GenerateResult | undefined): void;
 }
 
 const realClock: Clock = {
@@ -30,62 +40,222 @@ const realClock: Clock = {
     }),
 };
 const MINUTE = 60_000;
+/**
+ * Share of a header's per-minute limit we pace at. Services enforce a per-minute limit over shorter
+ * periods (OpenAI: "60,000 a minute may be enforced as 1,000 a second"), so exactly limit ÷ 60 a
+ * second turns network jitter into 429s; user caps are taken exactly, the user chose them.
+ */
+export const HEADER_HEADROOM = 0.97;
+/** Lowest share of the paced rate that repeated 429s can push us to. */
+const MIN_FACTOR = 1 / 64;
+/** A clean answer wins back this share of the paced rate after a 429 (additive increase). */
+const RECOVERY_STEP = 1 / 40;
+/** Timer lateness up to this (and half a spacing) is made up by the next start rather than lost. */
+const MAX_CATCH_UP_MS = 20;
+const NO_PERMIT: RateLimitPermit = { release: () => {} };
+
+interface Waiter {
+  tokens: number;
+  signal: AbortSignal | undefined;
+  grant(permit: RateLimitPermit): void;
+}
 
 /**
- * Paces the start of calls to one endpoint so that they stay under its limits instead of only
- * reacting to 429s: `--rpm` spaces starts evenly, `--tpm` keeps a one-minute window of tokens, and
- * the provider's own headers spread the remaining requests or tokens over the time left until
- * their reset. A 429's retry-after holds every start, not just the call that got it.
+ * Paces the starts of calls to one endpoint (`provider:model`), shared by every call to it, so
+ * that it stays under its limits instead of learning them from 429s:
+ * - until a limit is known, a slow start: one call, then one more place per clean answer, which
+ *   doubles the calls in flight every round trip;
+ * - once a limit is known (the headers' per-minute limit, `--rpm`, `--tpm`), starts are spaced
+ *   evenly at limit ÷ 60 a second, with no credit saved while idle, so never a burst; `remaining`
+ *   over the time to reset can only slow that down, when something else is using the same key;
+ * - a 429 halves the paced rate (or the slow-start window) for every call, once per round of
+ *   calls that were in flight together, holds every start for its retry-after, and clean answers
+ *   win the rate back step by step.
  */
 export class RateLimiter {
-  private nextStart = 0;
-  private heldUntil = 0;
-  /** Spacing between starts that the last headers call for. */
-  private headerSpacing = 0;
-  private readonly window: { time: number; tokens: number }[] = [];
+  private readonly queue: Waiter[] = [];
+  private inFlight = 0;
+  /** Calls allowed in flight during the slow start; undefined once a rate limit is known. */
+  private window: number | undefined = 1;
+  /** Requests and tokens per millisecond that the limits allow, before any slow-down. */
+  private requestCeiling: number | undefined;
+  private tokenCeiling: number | undefined;
+  /** What the last headers' remaining ÷ reset allow, per millisecond (only ever lower the pace). */
+  private requestCap: number | undefined;
+  private tokenCap: number | undefined;
+  /** Share of the ceiling we pace at: halved by a 429, won back by clean answers. */
+  private factor = 1;
+  private nextRequestAt = -Infinity;
+  private nextTokenAt = -Infinity;
+  private heldUntil = -Infinity;
+  /** Starts counted so far, and how many had started when the pace was last halved. */
+  private started = 0;
+  private startedAtBackOff = -1;
+  private wake: AbortController | undefined;
+  private wakeAt = Infinity;
 
   constructor(
     private readonly limits: RateLimits = {},
     private readonly clock: Clock = realClock,
-  ) {}
-
-  /**
-   * Waits until a call estimated at `tokens` may start, then counts it. An abort ends the wait
-   * without counting: a `--tpm` window can hold a call for a minute, longer than a Ctrl-C should take.
-   */
-  async acquire(tokens: number, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) return;
-      const now = this.clock.now();
-      let wait = Math.max(this.heldUntil - now, this.nextStart - now, 0);
-      if (this.limits.tpm !== undefined) {
-        while (this.window.length > 0 && this.window[0]!.time <= now - MINUTE) this.window.shift();
-        const used = this.window.reduce((sum, entry) => sum + entry.tokens, 0);
-        if (used + tokens > this.limits.tpm && this.window.length > 0) wait = Math.max(wait, this.window[0]!.time + MINUTE - now);
-      }
-      if (wait <= 0) break;
-      await this.clock.sleep(wait, signal);
-    }
-    const now = this.clock.now();
-    const spacing = Math.max(this.limits.rpm ? MINUTE / this.limits.rpm : 0, this.headerSpacing);
-    this.nextStart = Math.max(now, this.nextStart) + spacing;
-    if (this.limits.tpm !== undefined) this.window.push({ time: now, tokens });
+  ) {
+    if (limits.rpm !== undefined) this.requestCeiling = limits.rpm / MINUTE;
+    if (limits.tpm !== undefined) this.tokenCeiling = limits.tpm / MINUTE;
+    if (this.requestCeiling !== undefined || this.tokenCeiling !== undefined) this.window = undefined;
   }
 
-  /** Learns from a response's rate-limit headers. */
-  observe(info: RateLimitInfo | undefined): void {
-    if (!info) return;
-    const spacings: number[] = [];
-    if (info.remainingRequests !== undefined && info.requestsResetMs !== undefined) {
-      if (info.remainingRequests <= 0) this.hold(info.requestsResetMs);
-      else spacings.push(info.requestsResetMs / info.remainingRequests);
-    }
-    if (info.remainingTokens !== undefined && info.tokensResetMs !== undefined && info.remainingTokens <= 0) this.hold(info.tokensResetMs);
-    this.headerSpacing = spacings.length === 0 ? 0 : Math.max(...spacings);
+  /**
+   * Waits until a call estimated at `tokens` may start, then counts it; release the permit when
+   * the call ends. An abort ends the wait with a permit that counts nothing: a `--tpm` pace can
+   * hold a call for a minute, longer than a Ctrl-C should take.
+   */
+  acquire(tokens: number, signal?: AbortSignal): Promise<RateLimitPermit> {
+    if (signal?.aborted) return Promise.resolve(NO_PERMIT);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        tokens,
+        signal,
+        grant: (permit) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(permit);
+        },
+      };
+      const onAbort = (): void => {
+        const index = this.queue.indexOf(waiter);
+        if (index >= 0) this.queue.splice(index, 1);
+        waiter.grant(NO_PERMIT);
+        this.pump();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.queue.push(waiter);
+      this.pump();
+    });
   }
 
   /** Holds every start for `milliseconds` (a 429's retry-after, an exhausted window). */
   hold(milliseconds: number): void {
     this.heldUntil = Math.max(this.heldUntil, this.clock.now() + milliseconds);
+    this.pump();
   }
+
+  /** The pace in force, for logs and tests: calls in flight allowed, requests and tokens a second. */
+  get pace(): { window?: number; requestsPerSecond?: number; tokensPerSecond?: number } {
+    const requests = this.rate(this.requestCeiling, this.requestCap);
+    const tokens = this.rate(this.tokenCeiling, this.tokenCap);
+    return {
+      ...(this.window === undefined ? {} : { window: this.window }),
+      ...(requests === undefined ? {} : { requestsPerSecond: requests * 1000 }),
+      ...(tokens === undefined ? {} : { tokensPerSecond: tokens * 1000 }),
+    };
+  }
+
+  private rate(ceiling: number | undefined, cap: number | undefined): number | undefined {
+    const allowed = ceiling === undefined ? cap : cap === undefined ? ceiling : Math.min(ceiling, cap);
+    return allowed === undefined ? undefined : allowed * this.factor;
+  }
+
+  /** Starts every waiter at the head of the queue that may start now, then sleeps until the next may. */
+  private pump(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (!head) return;
+      const now = this.clock.now();
+      const wait = this.waitFor(head.tokens, now);
+      if (wait === Infinity) return; // A release will pump again.
+      if (wait > 0) return this.sleepUntil(now + wait);
+      this.queue.shift();
+      this.start(head.tokens, now);
+      head.grant(this.permit(this.started));
+    }
+  }
+
+  private waitFor(tokens: number, now: number): number {
+    if (this.window !== undefined && this.inFlight >= this.window) return Infinity;
+    const tokenWait = tokens > 0 && this.rate(this.tokenCeiling, this.tokenCap) !== undefined ? this.nextTokenAt - now : 0;
+    return Math.max(this.heldUntil - now, this.nextRequestAt - now, tokenWait, 0);
+  }
+
+  private start(tokens: number, now: number): void {
+    this.inFlight += 1;
+    this.started += 1;
+    const requests = this.rate(this.requestCeiling, this.requestCap);
+    if (requests !== undefined) this.nextRequestAt = next(this.nextRequestAt, now, 1 / requests);
+    const tokenRate = this.rate(this.tokenCeiling, this.tokenCap);
+    if (tokenRate !== undefined && tokens > 0) this.nextTokenAt = next(this.nextTokenAt, now, tokens / tokenRate);
+  }
+
+  /** `order`: how many calls had started when this one did. */
+  private permit(order: number): RateLimitPermit {
+    let released = false;
+    return {
+      release: (result) => {
+        if (released) return;
+        released = true;
+        this.inFlight -= 1;
+        if (result?.ok) this.learn(result.rateLimit);
+        // A 429 means the endpoint is full for everyone: slow every call, not just this one's retry.
+        else if (result?.error.status === 429) this.backOff(order, result.error.retryAfterMs ?? 1000);
+        this.pump();
+      },
+    };
+  }
+
+  private learn(info: RateLimitInfo | undefined): void {
+    if (this.window !== undefined) this.window += 1;
+    this.factor = Math.min(1, this.factor + RECOVERY_STEP);
+    if (!info) return;
+    const now = this.clock.now();
+    if (info.requestsLimit !== undefined) this.requestCeiling = lower(this.limits.rpm, info.requestsLimit * HEADER_HEADROOM) / MINUTE;
+    if (info.tokensLimit !== undefined) this.tokenCeiling = lower(this.limits.tpm, info.tokensLimit * HEADER_HEADROOM) / MINUTE;
+    if (this.requestCeiling !== undefined || this.tokenCeiling !== undefined) this.window = undefined;
+    this.requestCap = this.capFrom(info.remainingRequests, info.requestsResetMs, info.requestsLimit, now);
+    this.tokenCap = this.capFrom(info.remainingTokens, info.tokensResetMs, info.tokensLimit, now);
+  }
+
+  /**
+   * Remaining over the time to reset, as a rate. Nothing left holds every start until one request
+   * has refilled: the services replenish continuously, so that is reset ÷ limit, not the whole reset.
+   */
+  private capFrom(remaining: number | undefined, resetMs: number | undefined, limit: number | undefined, now: number): number | undefined {
+    if (remaining === undefined || resetMs === undefined || resetMs <= 0) return undefined;
+    if (remaining > 0) return remaining / resetMs;
+    this.heldUntil = Math.max(this.heldUntil, now + (limit === undefined ? resetMs : resetMs / limit));
+    return undefined;
+  }
+
+  private backOff(order: number, retryAfterMs: number): void {
+    this.heldUntil = Math.max(this.heldUntil, this.clock.now() + retryAfterMs);
+    // Calls that were in flight together hit the same full endpoint: halve once for all of them.
+    if (order <= this.startedAtBackOff) return;
+    this.startedAtBackOff = this.started;
+    this.factor = Math.max(MIN_FACTOR, this.factor / 2);
+    if (this.window !== undefined) this.window = Math.max(1, Math.floor(this.window / 2));
+  }
+
+  private sleepUntil(time: number): void {
+    if (this.wake && this.wakeAt <= time) return;
+    this.wake?.abort();
+    const wake = new AbortController();
+    this.wake = wake;
+    this.wakeAt = time;
+    void this.clock.sleep(time - this.clock.now(), wake.signal).then(() => {
+      if (wake.signal.aborted) return;
+      this.wake = undefined;
+      this.wakeAt = Infinity;
+      this.pump();
+    });
+  }
+}
+
+/**
+ * The next start after one at `now`: `spacing` after the planned time when the timer was only a
+ * little late (so lateness is not lost), after `now` when the endpoint sat idle (so idle time is
+ * not saved up as a burst).
+ */
+function next(planned: number, now: number, spacing: number): number {
+  const onTime = now - planned <= Math.min(spacing / 2, MAX_CATCH_UP_MS);
+  return (onTime ? planned : now) + spacing;
+}
+
+function lower(user: number | undefined, header: number): number {
+  return user === undefined ? header : Math.min(user, header);
 }

@@ -1,7 +1,15 @@
 import type { HeaderSource } from "./retry-after.js";
 
-/** What a provider's response headers say about its rate limits. */
+/**
+ * What a provider's response headers say about its rate limits. OpenAI and Anthropic both state
+ * limits per minute and replenish them continuously, so `remaining` and the reset describe a
+ * bucket that refills at limit ÷ 60 a second, not a window that opens all at once.
+ */
 export interface RateLimitInfo {
+  /** Requests allowed per minute. */
+  requestsLimit?: number;
+  /** Tokens allowed per minute. */
+  tokensLimit?: number;
   /** Requests left in the current window. */
   remainingRequests?: number;
   /** Tokens left in the current window. */
@@ -48,10 +56,14 @@ export function readRateLimitHeaders(headers: HeaderSource, now: number = Date.n
     return header(headers, name) === undefined || !Number.isFinite(value) ? undefined : value;
   };
   const info: RateLimitInfo = {};
+  const requestsLimit = number("x-ratelimit-limit-requests") ?? number("anthropic-ratelimit-requests-limit");
+  const tokensLimit = number("x-ratelimit-limit-tokens") ?? number("anthropic-ratelimit-tokens-limit") ?? number("anthropic-ratelimit-input-tokens-limit");
   const remainingRequests = number("x-ratelimit-remaining-requests") ?? number("anthropic-ratelimit-requests-remaining");
   const remainingTokens = number("x-ratelimit-remaining-tokens") ?? number("anthropic-ratelimit-tokens-remaining") ?? number("anthropic-ratelimit-input-tokens-remaining");
   const requestsResetMs = parseReset(header(headers, "x-ratelimit-reset-requests") ?? header(headers, "anthropic-ratelimit-requests-reset"), now);
   const tokensResetMs = parseReset(header(headers, "x-ratelimit-reset-tokens") ?? header(headers, "anthropic-ratelimit-tokens-reset") ?? header(headers, "anthropic-ratelimit-input-tokens-reset"), now);
+  if (requestsLimit !== undefined && requestsLimit > 0) info.requestsLimit = requestsLimit;
+  if (tokensLimit !== undefined && tokensLimit > 0) info.tokensLimit = tokensLimit;
   if (remainingRequests !== undefined) info.remainingRequests = remainingRequests;
   if (remainingTokens !== undefined) info.remainingTokens = remainingTokens;
   if (requestsResetMs !== undefined) info.requestsResetMs = requestsResetMs;

@@ -69,18 +69,37 @@ describe.each(["openai", "anthropic"] as const)("rate-limit headers through the 
       : createAnthropicProvider({ model: "claude-test", apiKey: "sk-ant-test-limits", baseURL: server.anthropicBaseUrl, timeoutMs: 10_000 });
   }
 
-  test("a real response's x-ratelimit-* headers come back on the result", async () => {
+  test("a real response's rate-limit headers come back on the result, per minute as the services send them", async () => {
     const server = await servers.start({ requestsPerSecond: 5 });
     const result = await (await providerFor(server)).generate(REQUEST);
     if (!result.ok) throw result.error;
-    expect(result.rateLimit).toMatchObject({ remainingRequests: 4 });
+    expect(result.rateLimit).toMatchObject({ requestsLimit: 300, remainingRequests: 299 });
+    // One request used of a bucket refilling at 5 a second: full again in about 200 ms.
     expect(result.rateLimit?.requestsResetMs).toBeGreaterThan(0);
     expect(result.rateLimit?.requestsResetMs).toBeLessThanOrEqual(1000);
   });
 
+  test("40 reviews at once against a per-minute limit enforced per second: every review back, no 429 storm", async () => {
+    // 10 a second, stated as 600 a minute with 599 remaining: a client that spends `remaining`
+    // sends all 40 at once and 30 get a 429. Paced at limit ÷ 60 a second, none should.
+    const server = await servers.start({ requestsPerSecond: 10 });
+    let answered = 0;
+    server.setHandler(() => {
+      answered += 1;
+      return { kind: "json", value: { verdict: "ship", confidence: 0.8, quote: `q${answered}`, rationale: "r", strengths: [], risks: [], pricingRead: null } };
+    });
+    const env = protocol === "openai" ? { OPENAI_API_KEY: "sk-test-paced", OPENAI_BASE_URL: server.openaiBaseUrl } : { ANTHROPIC_API_KEY: "sk-ant-test-paced", ANTHROPIC_BASE_URL: server.anthropicBaseUrl };
+    const model = protocol === "openai" ? "openai:m" : "anthropic:claude-test";
+    const run = await runCli(["review", CLAW, "--personas", "skeptic", "--samples", "40", "--concurrency", "40", "--model", model, "--out", await temporaryDirectory()], env);
+    expect(run.code).toBe(0);
+    expect(answered).toBe(40);
+    const refused = server.calls.length - answered;
+    expect(refused).toBeLessThanOrEqual(0.02 * server.calls.length);
+  });
+
   test("followed, they keep a run of calls under the server's limit: the server never answers 429", async () => {
-    // Two requests a second: after the second call the headers say 0 remaining, and the limiter
-    // holds the third until the window resets. Without the headers the third gets a 429.
+    // Two requests a second, stated as 120 a minute: the limiter paces at limit ÷ 60 a second.
+    // Without the headers the third call gets a 429.
     const server = await servers.start({ requestsPerSecond: 2 });
     const provider = await providerFor(server);
     const limiter = new RateLimiter();
@@ -119,8 +138,9 @@ describe("--rpm and --tpm through the CLI", () => {
     expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(1500);
   });
 
-  test("--tpm lets through only the calls whose estimated tokens fit in a minute; Ctrl-C ends the wait", async () => {
-    // Each call is estimated at ~1,204 input + 100 output tokens: 3,000 a minute lets two start.
+  test("--tpm paces calls by their estimated tokens; Ctrl-C ends the wait", async () => {
+    // Each call is estimated at ~1,204 input + 100 output tokens: at 3,000 a minute (50 a second)
+    // the second may start only about 26 s after the first.
     const listeners: (() => void)[] = [];
     const server = await servers.start();
     const dir = await temporaryDirectory();
@@ -137,13 +157,13 @@ describe("--rpm and --tpm through the CLI", () => {
         },
       },
     );
-    await vi.waitFor(() => expect(server.calls).toHaveLength(2), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(server.calls).toHaveLength(1), { timeout: 10_000, interval: 20 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(server.calls).toHaveLength(2);
+    expect(server.calls).toHaveLength(1);
     // Twice: stop starting, then abort what waits.
     for (const listener of [...listeners]) listener();
     for (const listener of [...listeners]) listener();
     expect(await done).toBe(130);
-    expect(server.calls).toHaveLength(2);
+    expect(server.calls).toHaveLength(1);
   });
 });

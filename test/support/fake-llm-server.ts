@@ -71,8 +71,10 @@ export interface FakeLlmServerOptions extends FakeBatchOptions {
   /** `false` turns the prompt cache off for both protocols (a baseline to compare against). Default true. */
   promptCache?: boolean;
   /**
-   * Requests allowed per one-second window; above it, a 429 with retry-after-ms. Every answer
-   * carries x-ratelimit-* headers (remaining and reset as a duration, as OpenAI sends them).
+   * Requests allowed a second, stated per minute as the services do: every answer carries the
+   * limit (× 60), remaining and reset of a minute's bucket that refills continuously (OpenAI's
+   * x-ratelimit-*, reset as a duration; Anthropic's anthropic-ratelimit-*, reset as a time); more
+   * than this many in any second get a 429 with retry-after-ms.
    */
   requestsPerSecond?: number;
 }
@@ -121,7 +123,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   const calls: FakeCall[] = [];
   const seen = new Map<string, number>();
   const cache = new PromptCache(options.promptCache ?? true, options.cacheMinTokens ?? 1024);
-  const rateWindow = new RequestWindow(options.requestsPerSecond);
+  const requestLimit = new RequestLimit(options.requestsPerSecond);
   const sockets = new Set<Socket>();
   const pending = new Set<ServerResponse>();
   let url = "";
@@ -193,9 +195,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     seen.set(key, attempt);
     const call: FakeCall = { protocol, path, headers: request.headers, body, text, model, index: calls.length, attempt };
     calls.push(call);
-    const limit = rateWindow.take();
-    if (limit && limit.remaining < 0) {
-      return sendError(response, protocol, { kind: "error", status: 429, message: "rate limit reached for requests", headers: { ...limit.headers, "retry-after-ms": String(limit.resetMs) } });
+    const limit = requestLimit.take(protocol);
+    if (limit && !limit.allowed) {
+      return sendError(response, protocol, { kind: "error", status: 429, message: "rate limit reached for requests", headers: { ...limit.headers, "retry-after-ms": String(limit.retryAfterMs) } });
     }
     const limitHeaders = limit?.headers ?? {};
     // The cache is looked up as the request arrives and written only when it is answered: a request
@@ -467,33 +469,44 @@ class PromptCache {
   }
 }
 
-/** Fixed one-second windows of allowed requests, for rate-limit tests and the benchmark. */
-class RequestWindow {
-  private windowStart = 0;
-  private used = 0;
+/**
+ * A rate limit as OpenAI and Anthropic run one: stated per minute in the headers (limit,
+ * remaining, time until fully replenished), replenished continuously, and enforced over one
+ * second, so a client that spends a minute's `remaining` at once gets 429s long before it is used.
+ */
+class RequestLimit {
+  /** Requests left in the minute's bucket and in the second's, refilled at `perSecond`. */
+  private minuteLevel: number;
+  private secondLevel: number;
+  private updatedAt = Date.now();
 
-  constructor(private readonly perSecond: number | undefined) {}
+  constructor(private readonly perSecond: number | undefined) {
+    this.minuteLevel = (perSecond ?? 0) * 60;
+    this.secondLevel = perSecond ?? 0;
+  }
 
-  /** Counts one request; undefined when there is no limit. `remaining` below 0 means over it. */
-  take(): { remaining: number; resetMs: number; headers: Record<string, string> } | undefined {
+  /** Counts one request; undefined when there is no limit. */
+  take(protocol: "openai" | "anthropic"): { allowed: boolean; retryAfterMs: number; headers: Record<string, string> } | undefined {
     if (this.perSecond === undefined) return undefined;
     const now = Date.now();
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.used = 0;
+    const refill = ((now - this.updatedAt) / 1000) * this.perSecond;
+    this.updatedAt = now;
+    this.minuteLevel = Math.min(this.perSecond * 60, this.minuteLevel + refill);
+    this.secondLevel = Math.min(this.perSecond, this.secondLevel + refill);
+    const allowed = this.secondLevel >= 1 && this.minuteLevel >= 1;
+    if (allowed) {
+      this.secondLevel -= 1;
+      this.minuteLevel -= 1;
     }
-    this.used += 1;
-    const remaining = this.perSecond - this.used;
-    const resetMs = Math.max(1, 1000 - (now - this.windowStart));
-    return {
-      remaining,
-      resetMs,
-      headers: {
-        "x-ratelimit-limit-requests": String(this.perSecond),
-        "x-ratelimit-remaining-requests": String(Math.max(0, remaining)),
-        "x-ratelimit-reset-requests": `${resetMs}ms`,
-      },
-    };
+    const limit = this.perSecond * 60;
+    const remaining = Math.floor(this.minuteLevel);
+    const resetMs = Math.max(1, Math.ceil(((limit - this.minuteLevel) / this.perSecond) * 1000));
+    const retryAfterMs = Math.max(1, Math.ceil(((1 - Math.min(this.secondLevel, this.minuteLevel)) / this.perSecond) * 1000));
+    const headers: Record<string, string> =
+      protocol === "openai"
+        ? { "x-ratelimit-limit-requests": String(limit), "x-ratelimit-remaining-requests": String(remaining), "x-ratelimit-reset-requests": resetMs < 1000 ? `${resetMs}ms` : `${resetMs / 1000}s` }
+        : { "anthropic-ratelimit-requests-limit": String(limit), "anthropic-ratelimit-requests-remaining": String(remaining), "anthropic-ratelimit-requests-reset": new Date(now + resetMs).toISOString() };
+    return { allowed, retryAfterMs, headers };
   }
 }
 
