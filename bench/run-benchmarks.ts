@@ -2,19 +2,27 @@
  * `npm run bench`: Panelist's speed and cost figures, each a ratio taken in one run against the
  * fake LLM server on 127.0.0.1 (see docs/performance.md).
  *   1. overhead: 1,000 tools × 4 personas, concurrency 64, 200 ms server latency: wall ÷ ideal,
- *      and CPU ms per call of the whole `panelist batch` process (SDK, parsing, store, reports);
+ *      wall ÷ the bare SDK's wall for the same calls in the same run (bench/bare-sdk-run.mjs), and
+ *      CPU ms per call of the whole `panelist batch` process (SDK, parsing, store, reports);
  *   2. rate-limited: the server allows R = 20 and 40 requests a second (stated per minute in its
  *      headers, as OpenAI does) and answers 429 above it: achieved ÷ R, and the share of 429s;
  *   3. cache: input tokens billed per 4-persona panel with prompt caching ÷ without;
- *   4. start-up: `panelist --help` wall ÷ `node -e 0` wall;
- *   5. memory: peak RSS of a 10,000-tool batch (bench/batch-memory.ts).
+ *   4. start-up: spawn to the first request of `panelist review`, and `panelist --help`, each
+ *      ÷ `node -e 0`;
+ *   5. memory: peak RSS of a 10,000-tool batch (bench/batch-memory.ts);
+ *   6. short latency: 500 tools × 4 personas, concurrency 64, 50 ms latency: wall ÷ ideal and
+ *      CPU ms per call.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { once } from "node:events";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeLlmServer, type FakeLlmServerOptions } from "../test/support/fake-llm-server.js";
+import { PANELIST_BIN } from "../test/support/panelist-bin.js";
 import { measurePromptCache } from "./prompt-cache-figure.js";
 
 const dir = await mkdtemp(join(tmpdir(), "panelist-bench-"));
@@ -37,7 +45,7 @@ async function batchRun(input: string, server: { openaiBaseUrl: string }, concur
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ["--import", "./bench/report-max-rss.mjs", "dist/cli/bin.js", "batch", input, "--model", "openai:gpt-4.1-mini", "--store", join(out, "p.db"), "--out", join(out, "out"), "--concurrency", String(concurrency), "--format", "json"],
+    ["--import", "./bench/report-max-rss.mjs", PANELIST_BIN, "batch", input, "--model", "openai:gpt-4.1-mini", "--store", join(out, "p.db"), "--out", join(out, "out"), "--concurrency", String(concurrency), "--format", "json"],
     { env: { PATH: process.env.PATH ?? "", OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl, PANELIST_BENCH_RSS_FILE: usageFile }, stdio: ["ignore", "pipe", "ignore"] },
   );
   let stdout = "";
@@ -46,6 +54,42 @@ async function batchRun(input: string, server: { openaiBaseUrl: string }, concur
   const wallMs = performance.now() - started;
   const usage = JSON.parse(await readFile(usageFile, "utf8")) as { userMs: number; systemMs: number };
   return { wallMs, cpuMs: usage.userMs + usage.systemMs, stdout, code };
+}
+
+/** Runs bench/bare-sdk-run.mjs (plain JavaScript, no compile step) in its own process; returns its wall ms, spawn to last answer. */
+async function bareSdkRun(server: { openaiBaseUrl: string }, calls: number, concurrency: number): Promise<number> {
+  // Timed from the spawn, as a batch run is: both pay their process start.
+  const started = performance.now();
+  await promisify(execFile)(process.execPath, ["bench/bare-sdk-run.mjs", server.openaiBaseUrl, String(calls), String(concurrency)]);
+  return performance.now() - started;
+}
+
+/**
+ * From spawning `panelist review` to its first request reaching a bare HTTP server (which answers
+ * 500, so the run ends there): what a user waits before anything is asked.
+ */
+async function spawnToFirstRequest(round: number): Promise<number> {
+  const out = await mkdtemp(join(dir, "first-"));
+  return new Promise((resolve) => {
+    let started = 0;
+    let child: ReturnType<typeof spawn> | undefined;
+    const server = createServer((_request, response) => {
+      const elapsed = performance.now() - started;
+      response.writeHead(500, { "content-type": "application/json" }).end("{}");
+      child?.kill();
+      server.close();
+      resolve(elapsed);
+    });
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      started = performance.now();
+      child = spawn(
+        process.execPath,
+        [PANELIST_BIN, "review", "fixtures/tools/claw-code.md", "--model", "openai:gpt-4.1-mini", "--store", join(out, `p${round}.db`), "--out", join(out, "out"), "--max-retries", "0"],
+        { stdio: "ignore", env: { PATH: process.env.PATH ?? "", OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` } },
+      );
+    });
+  });
 }
 
 async function withServer<T>(options: FakeLlmServerOptions, run: (server: Awaited<ReturnType<typeof startFakeLlmServer>>) => Promise<T>): Promise<T> {
@@ -72,9 +116,23 @@ if (want(1)) {
   const concurrency = 64;
   const latency = 200;
   const input = await toolsFile(1000);
+  const { run, bareMs } = await withServer({ latencyMs: latency }, async (server) => ({ run: await batchRun(input, server, concurrency), bareMs: await bareSdkRun(server, calls, concurrency) }));
+  const ideal = Math.ceil(calls / concurrency) * latency;
+  report(
+    `1. overhead: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)}; ` +
+      `÷ the bare SDK's ${(bareMs / 1000).toFixed(2)} s (${(bareMs / ideal).toFixed(3)} of ideal) = ${(run.wallMs / bareMs).toFixed(3)} (target ≤ 1.02); CPU ${(run.cpuMs / calls).toFixed(2)} ms per call (target ≤ 1.1); exit ${run.code}`,
+  );
+}
+
+// 6. Short latency: the process's own CPU is most of the wall.
+if (want(6)) {
+  const calls = 500 * 4;
+  const concurrency = 64;
+  const latency = 50;
+  const input = await toolsFile(500);
   const run = await withServer({ latencyMs: latency }, (server) => batchRun(input, server, concurrency));
   const ideal = Math.ceil(calls / concurrency) * latency;
-  report(`1. overhead: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)} (target ≤ 1.03); CPU ${(run.cpuMs / calls).toFixed(2)} ms per call (target ≤ 1.5); exit ${run.code}`);
+  report(`6. short latency: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)} (target ≤ 1.3); CPU ${(run.cpuMs / calls).toFixed(2)} ms per call; exit ${run.code}`);
 }
 
 // 2. Rate-limited: the server states its limit per minute, as OpenAI does, and enforces it per second.
@@ -120,9 +178,15 @@ if (want(4)) {
     }
     return times.sort((a, b) => a - b)[5]!;
   };
-  const help = await median(["dist/cli/bin.js", "--help"]);
+  const help = await median([PANELIST_BIN, "--help"]);
   const bare = await median(["-e", "0"]);
-  report(`4. start-up: panelist --help ${help.toFixed(0)} ms ÷ node -e 0 ${bare.toFixed(0)} ms = ${(help / bare).toFixed(2)} (median of 11)`);
+  const first: number[] = [];
+  for (let round = 0; round < 11; round += 1) first.push(await spawnToFirstRequest(round));
+  const firstMedian = first.sort((a, b) => a - b)[5]!;
+  report(
+    `4. start-up: spawn to the first request of panelist review ${firstMedian.toFixed(0)} ms (range ${first[0]!.toFixed(0)}–${first.at(-1)!.toFixed(0)}, target ≤ 150) ÷ node -e 0 ${bare.toFixed(0)} ms = ${(firstMedian / bare).toFixed(2)}; ` +
+      `panelist --help ${help.toFixed(0)} ms = ${(help / bare).toFixed(2)} (medians of 11)`,
+  );
 }
 
 // 5. Memory: its own script, since it runs 40,000 reviews twice.

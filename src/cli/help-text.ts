@@ -110,8 +110,9 @@ const RUN_OPTIONS_TAGGED = `Options:
                               strongest the endpoint accepts, falling back when it refuses)
   --repair-attempts <n>       re-asks after an unusable or cut-off answer (default 1)
   --max-cost <usd>            start no call that could take spending past this
-  --rpm <n>, --tpm <n>        requests / tokens per minute per model, for servers that send
-                              no rate-limit headers (headers are followed anyway)
+  --rpm <n>, --tpm <n>        requests / tokens per minute per model, paced evenly from the
+                              first call; where the server's headers state a lower limit,
+                              the lower wins
   --prices <file.json>        prices overriding the built-in table (USD per million tokens)
   --max-description-chars <n> cut longer descriptions, with a warning (default 20000)
   --threads <n>               CPU threads for local: models (default: half the logical cores)

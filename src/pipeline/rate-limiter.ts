@@ -64,7 +64,8 @@ interface Waiter {
  * Paces the starts of calls to one endpoint (`provider:model`), shared by every call to it, so
  * that it stays under its limits instead of learning them from 429s:
  * - until a limit is known, a slow start: one call, then one more place per clean answer, which
- *   doubles the calls in flight every round trip;
+ *   doubles the calls in flight every round trip; an answer with no rate-limit headers at all
+ *   opens the window (the endpoint states no limit), until a 429;
  * - once a limit is known (the headers' per-minute limit, `--rpm`, `--tpm`), starts are spaced
  *   evenly at limit ÷ 60 a second, with no credit saved while idle, so never a burst; `remaining`
  *   over the time to reset can only slow that down, when something else is using the same key;
@@ -91,6 +92,8 @@ export class RateLimiter {
   /** Starts counted so far, and how many had started when the pace was last halved. */
   private started = 0;
   private startedAtBackOff = -1;
+  /** Whether the endpoint has answered 429: from then on a window grows back step by step. */
+  private throttled = false;
   private wake: AbortController | undefined;
   private wakeAt = Infinity;
 
@@ -200,9 +203,15 @@ export class RateLimiter {
   }
 
   private learn(info: RateLimitInfo | undefined): void {
-    if (this.window !== undefined) this.window += 1;
     this.factor = Math.min(1, this.factor + RECOVERY_STEP);
-    if (!info) return;
+    if (!info) {
+      // An endpoint that answers with no rate-limit headers at all (a local or self-hosted
+      // server) states no limit to stay under: ramping would only idle its first round trips.
+      // Until it refuses a call; then the window grows back from half of what was in flight.
+      if (this.window !== undefined) this.window = this.throttled ? this.window + 1 : undefined;
+      return;
+    }
+    if (this.window !== undefined) this.window += 1;
     const now = this.clock.now();
     if (info.requestsLimit !== undefined) this.requestCeiling = lower(this.limits.rpm, info.requestsLimit * HEADER_HEADROOM) / MINUTE;
     if (info.tokensLimit !== undefined) this.tokenCeiling = lower(this.limits.tpm, info.tokensLimit * HEADER_HEADROOM) / MINUTE;
@@ -228,7 +237,11 @@ export class RateLimiter {
     if (order <= this.startedAtBackOff) return;
     this.startedAtBackOff = this.started;
     this.factor = Math.max(MIN_FACTOR, this.factor / 2);
-    if (this.window !== undefined) this.window = Math.max(1, Math.floor(this.window / 2));
+    const paced = this.requestCeiling !== undefined || this.tokenCeiling !== undefined;
+    // With no limit known and the window open, the calls in flight were too many: half of them.
+    if (this.window === undefined && !paced) this.window = Math.max(1, Math.ceil((this.inFlight + 1) / 2));
+    else if (this.window !== undefined) this.window = Math.max(1, Math.floor(this.window / 2));
+    this.throttled = true;
   }
 
   private sleepUntil(time: number): void {

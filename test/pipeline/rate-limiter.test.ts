@@ -14,6 +14,8 @@ const tooMany = (retryAfterMs?: number): GenerateResult => ({
   latencyMs: 1,
   error: new ProviderError("HTTP 429", { provider: "openai", model: "m", kind: "http", status: 429, retryable: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
 });
+/** Headers that name no limit yet (a remaining count far from running out): the slow start goes on. */
+const NO_LIMIT_YET: RateLimitInfo = { remainingRequests: 1_000_000, requestsResetMs: 60_000 };
 /** Headers of an endpoint allowing 1,200 requests a minute (20 a second), nearly untouched. */
 const FRESH: RateLimitInfo = { requestsLimit: 1200, remainingRequests: 1199, requestsResetMs: 50 };
 /** Spacing at 1,200 a minute with the headroom: 51.5 ms. */
@@ -45,11 +47,32 @@ describe("RateLimiter: slow start before any limit is known", () => {
     const waves = [1];
     for (let round = 0; round < 3; round += 1) {
       const before = started.length;
-      for (const permit of permits.slice(before - waves.at(-1)!, before)) permit.release(answer());
-      await vi.advanceTimersByTimeAsync(0);
+      for (const permit of permits.slice(before - waves.at(-1)!, before)) permit.release(answer(NO_LIMIT_YET));
+      await vi.advanceTimersByTimeAsync(1000);
       waves.push(started.length - before);
     }
     expect(waves).toEqual([1, 2, 4, 8]);
+  });
+
+  test("an answer with no rate-limit headers opens the window; a 429 then closes it to half of what is in flight", async () => {
+    const limiter = new RateLimiter();
+    const { started, permits } = queue(limiter, 40);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toHaveLength(1);
+    permits[0]!.release(answer());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toHaveLength(40);
+    expect(limiter.pace.window).toBeUndefined();
+    // 39 in flight, the endpoint refuses: the window is 20 and every start waits out the retry-after.
+    permits[1]!.release(tooMany(100));
+    expect(limiter.pace.window).toBe(20);
+    const more = queue(limiter, 30);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(more.started).toHaveLength(0);
+    for (const permit of permits.slice(2, 22)) permit.release(answer());
+    await vi.advanceTimersByTimeAsync(0);
+    // 18 still in flight of 38; the window grew by one per clean answer (to 40): 22 more start.
+    expect(more.started).toHaveLength(22);
   });
 
   test("a 429 halves the window for every call, once for calls that were in flight together", async () => {
@@ -57,8 +80,8 @@ describe("RateLimiter: slow start before any limit is known", () => {
     const { started, permits } = queue(limiter, 40);
     await vi.advanceTimersByTimeAsync(0);
     for (const wave of [1, 2, 4]) {
-      for (const permit of permits.slice(-wave)) permit.release(answer());
-      await vi.advanceTimersByTimeAsync(0);
+      for (const permit of permits.slice(-wave)) permit.release(answer(NO_LIMIT_YET));
+      await vi.advanceTimersByTimeAsync(1000);
     }
     expect(limiter.pace.window).toBe(8);
     // All eight in flight are refused: one halving (to 4), not eight (to 1).
@@ -67,7 +90,7 @@ describe("RateLimiter: slow start before any limit is known", () => {
     const before = started.length;
     await vi.advanceTimersByTimeAsync(99);
     expect(started.length).toBe(before);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(10);
     expect(started.length - before).toBe(4);
   });
 });
