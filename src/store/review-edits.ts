@@ -73,12 +73,15 @@ export class ReviewEdits {
     return (this.statement("SELECT * FROM review_edits WHERE review_id = ? ORDER BY version").all(reviewId) as EditRow[]).map(toRecord);
   }
 
-  /** The current edit state of each changed review of a run, by review id. */
-  currentForRun(runId: string): Map<number, CurrentEdit> {
+  /** The current edit state of each changed review of a run (or of one tool of it), by review id. */
+  currentForRun(runId: string, toolId?: number): Map<number, CurrentEdit> {
+    // One tool's reviews through the (run, tool) index: a batch asks this as each of its tools
+    // completes, and a join over the whole run's reviews made that quadratic in the batch's size.
     const rows = this.statement(
-      `SELECT e.* FROM review_edits e JOIN reviews r ON r.id = e.review_id
-       WHERE r.run_id = ? AND e.version = (SELECT MAX(x.version) FROM review_edits x WHERE x.review_id = e.review_id)`,
-    ).all(runId) as EditRow[];
+      `SELECT e.* FROM review_edits e
+       WHERE e.review_id IN (SELECT id FROM reviews WHERE run_id = ?${toolId === undefined ? "" : " AND tool_id = ?"})
+       AND e.version = (SELECT MAX(x.version) FROM review_edits x WHERE x.review_id = e.review_id)`,
+    ).all(...(toolId === undefined ? [runId] : [runId, toolId])) as EditRow[];
     return new Map(rows.map((row) => [row.review_id, { version: row.version, edit: row.action === "edit" ? toRecord(row) : undefined }]));
   }
 

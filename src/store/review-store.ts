@@ -371,7 +371,7 @@ export class ReviewStore {
        FROM reviews x JOIN run_tools rt ON rt.run_id = x.run_id AND rt.tool_id = x.tool_id LEFT JOIN reruns rr ON rr.id = x.rerun_id
        WHERE x.run_id = ? AND x.superseded_at IS NULL${filter} ORDER BY rt.position, x.id`,
     ).all(...args) as (ReviewRow & { rerun_editor: string | null; replaces: number | null })[];
-    const edits = this.edits.currentForRun(runId);
+    const edits = this.edits.currentForRun(runId, toolId);
     const failures = this.statement(`SELECT x.* FROM failures x JOIN run_tools rt ON rt.run_id = x.run_id AND rt.tool_id = x.tool_id WHERE x.run_id = ?${filter} ORDER BY rt.position, x.id`)
       .all(...args) as FailureRow[];
     return [

@@ -40,6 +40,8 @@ describe("ReviewStore", () => {
     expect(plan("SELECT COALESCE(SUM(cost_usd), 0) FROM reviews v WHERE v.run_id = ?")).toContain("USING INDEX reviews_by_run");
     expect(plan("SELECT COUNT(*) FROM reviews v WHERE v.run_id = ? AND v.cost_usd IS NULL")).toContain("USING INDEX reviews_by_run");
     expect(plan("SELECT MAX(o.id) FROM reviews o WHERE o.superseded_by = ?")).toContain("reviews_by_superseding");
+    // One tool's current edits, asked as each tool of a batch completes: through the (run, tool) index.
+    expect(plan("SELECT e.* FROM review_edits e WHERE e.review_id IN (SELECT id FROM reviews WHERE run_id = ? AND tool_id = 1)")).toContain("reviews_by_run (run_id=? AND tool_id=?)");
     expect(plan("SELECT id FROM runs r WHERE ? IS NOT NULL ORDER BY r.started_at DESC, r.id DESC LIMIT 50")).not.toContain("TEMP B-TREE");
     raw.close();
   });
