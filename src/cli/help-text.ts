@@ -241,6 +241,7 @@ Brier score and expected calibration error of ship %, the same per persona and p
 effective number of votes, and the panel's kappa without each persona.
 `,
   mcp: `Usage: panelist mcp [--model <provider:model>] [--max-cost <usd>] [--store <db>] [options]
+       panelist mcp --http [--port <n>] [--host <addr>] [--token <t>] [options]
 
 A Model Context Protocol server on stdin/stdout for agents and chat clients (stdout carries
 protocol messages only; logs go to stderr). Tools: review_tools and compare_tools (tool files,
@@ -255,6 +256,13 @@ request; reviews it would exceed are not started and the answer says so) and
 left). A request can narrow the panel, never widen it or raise a limit. Runs are kept in the store, as the CLI keeps them.
 The run options of compare apply (--model, --personas, --max-cost, --concurrency, --store, …);
 --out, --format and --dry-run do not: answers go to the client, not to files.
+
+  --http                      Streamable HTTP at http://127.0.0.1:4478/mcp instead of stdio,
+                              until Ctrl-C; prints the address and a random token that every
+                              request must send as Authorization: Bearer <token>
+  --port <n>, --host <addr>   where --http listens (default 4478 on 127.0.0.1; any other
+                              address needs --token)
+  --token <t>                 the token (at least 16 characters; default: a random one)
 
 ${KEYS_PARAGRAPH}
 `,

@@ -46,7 +46,9 @@ export interface CommandLine {
     minVotes?: string;
     /** `mcp --max-session-cost`: USD the server may spend over its whole session. */
     maxSessionCost?: string;
-    /** `serve --port`, `--host`, `--token`, `--editor`, as given. */
+    /** `mcp --http`: Streamable HTTP on --host/--port instead of stdio. */
+    http: boolean;
+    /** `serve` and `mcp --http`: `--port`, `--host`, `--token`; `serve`, `rerun`: `--editor`, as given. */
     port?: string;
     host?: string;
     token?: string;
@@ -141,6 +143,7 @@ const OPTIONS = {
   labels: { type: "string" },
   "min-votes": { type: "string" },
   "max-session-cost": { type: "string" },
+  http: { type: "boolean" },
   port: { type: "string" },
   host: { type: "string" },
   token: { type: "string" },
@@ -219,6 +222,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...(values.tool === undefined ? {} : { tool: values.tool }),
       ...(values.persona === undefined ? {} : { persona: values.persona }),
       json: values.json ?? false,
+      http: values.http ?? false,
       ...(values.labels === undefined ? {} : { labels: values.labels }),
       ...(values["min-votes"] === undefined ? {} : { minVotes: values["min-votes"] }),
       ...(values["max-session-cost"] === undefined ? {} : { maxSessionCost: values["max-session-cost"] }),

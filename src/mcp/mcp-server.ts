@@ -32,10 +32,20 @@ export interface PanelistMcpServerOptions {
    * held to `config.maxCost`. Unset: no session cap.
    */
   sessionMaxCost?: number;
+  /**
+   * What the session has spent so far, shared by every server made with it: over HTTP each
+   * request gets a server of its own, and the session cap must hold across them.
+   */
+  spending?: SessionSpending;
   /** More values to redact from everything the server returns (e.g. every key in the environment). */
   secrets?: readonly string[];
   /** A line for the operator's log (the CLI writes it to stderr). */
   onLog?: (line: string) => void;
+}
+
+/** USD spent in a session, across requests (`--max-session-cost`). */
+export interface SessionSpending {
+  spent: number;
 }
 
 const reviewInput = {
@@ -56,11 +66,11 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
   const secrets = [...credentialSecrets(options.credentials), ...sourceSecrets(options.sources.settings), ...(options.secrets ?? [])];
   const redact = (text: string): string => redactSecrets(text, secrets);
   const server = new McpServer({ name: "panelist", version: panelistVersion() });
-  let sessionSpent = 0;
+  const spending = options.spending ?? { spent: 0 };
   // A request gets what is left of the session's cap, and never more than the per-request cap.
   const requestBudget = (): number | undefined => {
-    const left = options.sessionMaxCost === undefined ? undefined : Math.round((options.sessionMaxCost - sessionSpent) * 1_000_000) / 1_000_000;
-    if (left !== undefined && left <= 0) throw new ConfigError("--max-session-cost", `the session's $${options.sessionMaxCost} is spent ($${sessionSpent.toFixed(4)}); restart the server to spend more`);
+    const left = options.sessionMaxCost === undefined ? undefined : Math.round((options.sessionMaxCost - spending.spent) * 1_000_000) / 1_000_000;
+    if (left !== undefined && left <= 0) throw new ConfigError("--max-session-cost", `the session's $${options.sessionMaxCost} is spent ($${spending.spent.toFixed(4)}); restart the server to spend more`);
     return left === undefined ? config.maxCost : Math.min(left, config.maxCost ?? Infinity);
   };
   // MCP progress must increase; a report of what was stored before may be zero.
@@ -111,7 +121,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
         onWarning: (line) => options.onLog?.(redact(`warning: ${line}`)),
         onProgress: progressSender(extra),
       });
-      sessionSpent += result.costUsd;
+      spending.spent += result.costUsd;
       if (extra.signal.aborted) {
         throw new ConfigError("cancelled", `run ${result.run.id} stopped: ${result.reviewed} reviews are stored and kept; the same request again asks only for the rest`);
       }
@@ -215,7 +225,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
       onWarning: (line) => options.onLog?.(redact(`warning: ${line}`)),
       onProgress: progressSender(extra),
     });
-    sessionSpent += result.costUsd;
+    spending.spent += result.costUsd;
     options.onLog?.(`re-run of run ${run.id}: ${result.reviewed} reviewed, ${result.failed} failed, $${result.costUsd}`);
     if (result.interrupted) throw new ConfigError("cancelled", `the re-run of run ${run.id} stopped; the earlier review stays current`);
     const report = reportOf(store, run.id);

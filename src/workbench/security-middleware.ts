@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { csrfTokenFor, tokensEqual } from "./access-token.js";
+import { tokensEqual } from "../access/access-token.js";
+import { csrfTokenFor } from "./access-token.js";
 import type { WorkbenchEnv } from "./workbench-env.js";
 
 /** The cookie the token in the printed URL becomes. */
@@ -98,21 +99,4 @@ export function failure(c: Context, status: 400 | 401 | 403 | 404 | 409 | 421 | 
 /** Text as HTML text (the error pages are not templates). */
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
-/** Whether an address is this machine only (a bind to it is reachable from nowhere else). */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
-}
-
-/**
- * The Host headers a server bound to `host:port` answers to: the loopback names when it is bound
- * to loopback, its own address otherwise; undefined for a wildcard bind (0.0.0.0, ::), whose
- * names cannot be known (the token, required there, still guards it).
- */
-export function allowedHostNames(host: string, port: number): Set<string> | undefined {
-  if (host === "0.0.0.0" || host === "::" || host === "[::]") return undefined;
-  const names = isLoopbackHost(host) ? ["localhost", "127.0.0.1", "[::1]", host.includes(":") && !host.startsWith("[") ? `[${host}]` : host] : [host.includes(":") && !host.startsWith("[") ? `[${host}]` : host];
-  return new Set(names.flatMap((name) => (port === 80 ? [name.toLowerCase(), `${name.toLowerCase()}:80`] : [`${name.toLowerCase()}:${port}`])));
 }

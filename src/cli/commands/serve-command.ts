@@ -21,7 +21,7 @@ export async function runServeCommand(commandLine: CommandLine, io: CliIO): Prom
   const port = portText === undefined ? DEFAULT_PORT : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError("--port", `must be a whole number from 0 to 65535, got "${portText}"`);
   if (givenToken !== undefined && givenToken.length < 16) throw new ConfigError("--token", "must be at least 16 characters: it is all that stands between the network and your store");
-  const { isLoopbackHost } = await import("../../workbench/security-middleware.js");
+  const { isLoopbackHost } = await import("../../access/listen-address.js");
   if (!isLoopbackHost(host) && givenToken === undefined) {
     throw new ConfigError("--host", `${host} lets other machines reach the workbench; give --token with a secret of your own (at least 16 characters) so only those you tell it can open it`);
   }
@@ -36,7 +36,7 @@ export async function runServeCommand(commandLine: CommandLine, io: CliIO): Prom
   if (config.via === "batch-api") throw new ConfigError("--via", "batch-api is for panelist batch, whose store keeps the batch ids so a later run can collect the answers");
   const { stdout, stderr } = redactingPrinters(io, env);
   if (modelNote) stderr(`${modelNote}\n`);
-  const { createAccessToken } = await import("../../workbench/access-token.js");
+  const { createAccessToken } = await import("../../access/access-token.js");
   const { startWorkbench } = await import("../../workbench/workbench-server.js");
   const { ReviewStore } = await import("../../store/review-store.js");
   const storeFile = storePath(commandLine, io);
