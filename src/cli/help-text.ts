@@ -304,7 +304,8 @@ named is asked again. Then renders the run's report files again.
   --persona <id>              one persona (default: the run's whole panel)
   --model <provider:model>    the model to ask in place of the run's own (default: the run's)
   --editor <name>             who asked, kept with the re-run (default: the OS user)
-  --out <dir>                 where the report files go (default: where the run wrote them)
+  --out <dir>                 where the report files go (default: the run's own --out; a
+                              relative one from the current folder)
   --store <file>              the store (default ./panelist.db, or PANELIST_STORE)
 
 The run's personas, prompts, samples, temperature, seed and output limit are used as stored;

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { reportSchema } from "../../src/report/report-schema.js";
 import { ReviewStore } from "../../src/store/review-store.js";
@@ -73,6 +73,18 @@ describe("panelist rerun", () => {
     }
     const raw = await readFile(store);
     expect(raw.includes(Buffer.from(KEY))).toBe(false);
+  });
+
+  test("a run written to a relative --out is rendered again there, seen from the current folder", async () => {
+    const { env, dir, store } = await compared();
+    const made = await runCli(["compare", resolve("fixtures/tools/claw-code.md"), resolve("fixtures/tools/smolvlm2-turbo.md"), "--model", "openai:gpt-4.1-mini", "--store", store, "--out", "drafts", "--no-cache"], env, dir);
+    expect(made.code).toBe(0);
+    const runId = /Run (\S+) \(store/.exec(made.stdout)![1]!;
+    const rerun = await runCli(["rerun", runId, "--tool", "Claw Code", "--persona", "skeptic", "--store", store], env, dir);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain("1 of 1 reviewed, 0 failed");
+    expect(rerun.stdout).toContain(`Wrote ${join(dir, "drafts", "report.md")}`);
+    expect((await reportIn(join(dir, "drafts"))).tools[0]!.reviews.find((review) => review.persona === "skeptic")!.quote).toBe("The skeptic, asked again by gpt-4.1-mini, ships it.");
   });
 
   test("a bad run, tool, persona or --out is one line and exit 2, before any call", async () => {

@@ -45,7 +45,8 @@ export async function runRerunCommand(commandLine: CommandLine, io: CliIO): Prom
     if (!run) throw new ConfigError("rerun", `no run "${runId}" in ${storeFile}; 'panelist runs' lists them`);
     const stored = (run.config ?? {}) as Partial<RunConfig>;
     const outputs = {
-      out: commandLine.flags.out === undefined && stored.out ? stored.out : resolve(io.cwd, config.out),
+      // A relative folder is the run's as seen from here: the store does not keep where a run was started.
+      out: resolve(io.cwd, commandLine.flags.out === undefined && stored.out ? stored.out : config.out),
       formats: commandLine.flags.formats === undefined && stored.formats ? stored.formats : config.formats,
     };
     // Checked before the first call: a re-run must not pay for answers it then cannot write out.
