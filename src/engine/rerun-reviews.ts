@@ -145,12 +145,11 @@ async function rerunPrepared(options: RerunReviewsOptions, run: RunRecord, tools
       // The persona's current reviews of this sample by a model this re-run does not ask are
       // replaced too: another model takes the persona's seat rather than sitting beside it.
       const seat = askedModels.get(job.persona.id)!;
-      const displaced = store
+      const current = store
         .runOutcomes(run.id, job.toolId)
-        .flatMap((entry) => (entry.ok && entry.sample === job.sample && entry.review.persona === job.persona.id && !seat.has(entry.review.model) ? [entry.review.id!] : []));
-      const same = store
-        .runOutcomes(run.id, job.toolId)
-        .find((entry) => entry.ok && entry.sample === job.sample && entry.review.persona === job.persona.id && entry.review.model === providerLabel(job.provider));
+        .flatMap((entry) => (entry.ok && entry.sample === job.sample && entry.review.persona === job.persona.id ? [entry.review] : []));
+      const displaced = current.flatMap((review) => (seat.has(review.model) ? [] : [review.id!]));
+      const same = current.find((review) => review.model === providerLabel(job.provider));
       const newId = store.saveRerunReview(
         run.id,
         job.toolId,
@@ -158,7 +157,7 @@ async function rerunPrepared(options: RerunReviewsOptions, run: RunRecord, tools
         { sample: job.sample, source: outcome.source, rawText: outcome.rawText, personaHash: personaHash(job.persona), promptHash: promptSetHash(parts.templates.hashes, config.spotlight) },
         { rerunId, replaces: displaced },
       );
-      const oldIds = [...(same?.ok ? [same.review.id!] : []), ...displaced];
+      const oldIds = [...(same ? [same.id!] : []), ...displaced];
       if (oldIds.length === 0) replaced.push({ oldId: null, newId });
       for (const oldId of oldIds) replaced.push({ oldId, newId });
       progress.done += 1;

@@ -7,6 +7,7 @@ import { secretValues } from "../../providers/redact-secrets.js";
 import { reportSchema, type Report } from "../../report/report-schema.js";
 import type { LabelSource } from "../../calibration/calibrate.js";
 import type { Label } from "../../calibration/load-labels.js";
+import type { ReviewStore } from "../../store/review-store.js";
 import { EXIT, readDotenv, type CliIO } from "../cli-io.js";
 import type { CommandLine } from "../parse-command-line.js";
 import { storePath } from "../store-path.js";
@@ -28,20 +29,30 @@ export async function runCalibrateCommand(commandLine: CommandLine, io: CliIO): 
   // The labels first: a bad label file is refused before anything else is read.
   const source: LabelSource =
     labelsOption === "community" ? { kind: "community", minVotes } : labelsOption === "store" ? { kind: "store", store: storePath(commandLine, io) } : { kind: "file", file: labelsOption };
-  const labels = source.kind === "file" ? await loadLabels(source.file) : source.kind === "store" ? await storeLabels(source.store) : [];
+  let labels = source.kind === "file" ? await loadLabels(source.file) : [];
   let report: Report;
   let runId: string | undefined;
   let defaultOut: string;
+  const { ReviewStore } = await import("../../store/review-store.js");
   if (reportFile !== undefined) {
     // Paths as given, as for tool files; only the defaults are placed in the current folder.
     report = await readReport(reportFile, reportFile);
     defaultOut = dirname(resolve(reportFile));
+    if (source.kind === "store") {
+      const store = ReviewStore.open(source.store, { create: false });
+      try {
+        labels = storeLabels(store, source.store);
+      } finally {
+        store.close();
+      }
+    }
   } else {
-    const { ReviewStore } = await import("../../store/review-store.js");
     const { buildRunReport } = await import("../../engine/run-report.js");
     const path = storePath(commandLine, io);
     const store = ReviewStore.open(path, { create: false });
     try {
+      // The store the run comes from holds the editors' verdicts too: one open for both.
+      if (source.kind === "store") labels = storeLabels(store, path);
       runId = runOption ?? store.listRuns()[0]?.id;
       if (!runId) throw new ConfigError("--run", `no runs in ${path}`);
       const built = buildRunReport(store, runId);
@@ -85,18 +96,12 @@ async function readReport(path: string, shown: string): Promise<Report> {
  * The editors' current verdicts from the store, as labels: each names its tool as the editor saw
  * it, so a verdict given in one run counts for the same tool reviewed in another.
  */
-async function storeLabels(path: string): Promise<Label[]> {
-  const { ReviewStore } = await import("../../store/review-store.js");
-  const store = ReviewStore.open(path, { create: false });
-  try {
-    return store.labels.all().map((label) => ({
-      tool: label.name,
-      verdict: label.verdict,
-      labeller: label.editor,
-      ...(label.note === "" ? {} : { note: label.note }),
-      source: { file: `${path} (run ${label.runId}, ${label.editor})` },
-    }));
-  } finally {
-    store.close();
-  }
+function storeLabels(store: ReviewStore, path: string): Label[] {
+  return store.labels.all().map((label) => ({
+    tool: label.name,
+    verdict: label.verdict,
+    labeller: label.editor,
+    ...(label.note === "" ? {} : { note: label.note }),
+    source: { file: `${path} (run ${label.runId}, ${label.editor})` },
+  }));
 }

@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { runConfigSchema } from "../../config/run-config.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { zodIssueText } from "../../errors/zod-issue-text.js";
@@ -6,6 +6,7 @@ import { secretValues } from "../../providers/redact-secrets.js";
 import { ReviewStore } from "../../store/review-store.js";
 import { EXIT, readDotenv, type CliIO } from "../cli-io.js";
 import type { CommandLine } from "../parse-command-line.js";
+import { renderStoredRun } from "../render-stored-run.js";
 import { storePath } from "../store-path.js";
 
 /**
@@ -30,15 +31,7 @@ export async function runReportCommand(commandLine: CommandLine, io: CliIO): Pro
     if (!runId) throw new ConfigError("report", `no runs in ${path}`);
     const run = store.getRun(runId);
     if (!run) throw new ConfigError("report", `no run "${runId}" in ${path}; 'panelist runs' lists them`);
-    let files: string[];
-    if (run.command === "batch") {
-      const { rewriteBatchFiles } = await import("../../batch/rewrite-batch-files.js");
-      const written = await rewriteBatchFiles(store, run, config, secrets);
-      files = [...written.files, `${written.toolReports} tool pages in ${join(config.out, "tools")}`];
-    } else {
-      const { writeRunReport } = await import("../../engine/report-outputs.js");
-      files = writeRunReport(store, run.id, config, { secrets, onWarning: (line) => io.stderr(`warning: ${line}\n`) }).files;
-    }
+    const files = await renderStoredRun(store, run, config, secrets, (line) => io.stderr(`warning: ${line}\n`));
     io.stdout(`Rendered run ${run.id} (${run.command}, ${run.status}) from ${path}, no calls. Wrote ${files.join(", ")}\n`);
     return EXIT.ok;
   } finally {

@@ -1,14 +1,15 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { RunConfig } from "../../config/run-config.js";
 import { resolveConfig } from "../../config/resolve-config.js";
 import { checkOutputFolder } from "../../engine/check-output-folder.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { secretValues } from "../../providers/redact-secrets.js";
-import { ReviewStore, type RunRecord } from "../../store/review-store.js";
+import { ReviewStore } from "../../store/review-store.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
 import { editorName } from "../editor-name.js";
 import { formatCallEvent, formatCallEventJson } from "../format-call-event.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
+import { renderStoredRun } from "../render-stored-run.js";
 import { storePath } from "../store-path.js";
 
 /**
@@ -74,7 +75,7 @@ export async function runRerunCommand(commandLine: CommandLine, io: CliIO): Prom
     for (const { oldId, newId } of result.replaced) stdout(oldId === null ? `  review ${newId} is new\n` : `  review ${newId} replaces ${oldId} (kept as history)\n`);
     if (result.summarized) stdout("  the editor summary was asked again over the new verdicts\n");
     for (const failure of result.failures) stderr(`failed: ${failure.tool} / ${failure.persona} / ${failure.model}: ${failure.error.replace(`${failure.model}: `, "")} (the earlier review stays current)\n`);
-    const files = await renderRun(store, run, outputs, secrets, (line) => stderr(`warning: ${line}\n`));
+    const files = await renderStoredRun(store, run, outputs, secrets, (line) => stderr(`warning: ${line}\n`));
     stdout(`Wrote ${files.join(", ")}\n`);
     if (result.interrupted) {
       stderr(`Interrupted: ${result.notStarted} ${result.notStarted === 1 ? "review was" : "reviews were"} not asked; what came back is stored.\n`);
@@ -86,21 +87,4 @@ export async function runRerunCommand(commandLine: CommandLine, io: CliIO): Prom
     unsubscribe?.();
     store.close();
   }
-}
-
-/** The run's report files, rendered again from the store as the re-run left it. */
-async function renderRun(
-  store: ReviewStore,
-  run: RunRecord,
-  outputs: Pick<RunConfig, "out" | "formats">,
-  secrets: readonly string[],
-  onWarning: (line: string) => void,
-): Promise<string[]> {
-  if (run.command === "batch") {
-    const { rewriteBatchFiles } = await import("../../batch/rewrite-batch-files.js");
-    const written = await rewriteBatchFiles(store, run, outputs, secrets);
-    return [...written.files, `${written.toolReports} tool pages in ${join(outputs.out, "tools")}`];
-  }
-  const { writeRunReport } = await import("../../engine/report-outputs.js");
-  return writeRunReport(store, run.id, outputs, { secrets, onWarning }).files;
 }
