@@ -92,8 +92,6 @@ export class RateLimiter {
   /** Starts counted so far, and how many had started when the pace was last halved. */
   private started = 0;
   private startedAtBackOff = -1;
-  /** Whether the endpoint has answered 429: from then on a window grows back step by step. */
-  private throttled = false;
   private wake: AbortController | undefined;
   private wakeAt = Infinity;
 
@@ -208,7 +206,8 @@ export class RateLimiter {
       // An endpoint that answers with no rate-limit headers at all (a local or self-hosted
       // server) states no limit to stay under: ramping would only idle its first round trips.
       // Until it refuses a call; then the window grows back from half of what was in flight.
-      if (this.window !== undefined) this.window = this.throttled ? this.window + 1 : undefined;
+      // (startedAtBackOff is set by the first 429.)
+      if (this.window !== undefined) this.window = this.startedAtBackOff >= 0 ? this.window + 1 : undefined;
       return;
     }
     if (this.window !== undefined) this.window += 1;
@@ -241,7 +240,6 @@ export class RateLimiter {
     // With no limit known and the window open, the calls in flight were too many: half of them.
     if (this.window === undefined && !paced) this.window = Math.max(1, Math.ceil((this.inFlight + 1) / 2));
     else if (this.window !== undefined) this.window = Math.max(1, Math.floor(this.window / 2));
-    this.throttled = true;
   }
 
   private sleepUntil(time: number): void {
