@@ -3,29 +3,23 @@
  * concurrency, against the same fake server, through the openai SDK alone (its own fetch, no
  * Panelist code), in a process of its own so that its start-up counts as Panelist's does.
  *
- *   node bench/bare-sdk-run.mjs <baseURL> <calls> <concurrency>
+ *   node bench/bare-sdk-run.mjs <baseURL> <requests.jsonl> <concurrency>
+ *
+ * The requests file holds the request bodies Panelist sent in the same run (as the fake server
+ * received them), one JSON object a line, so that both send the same calls: the same ~10 KB
+ * prompts and JSON schema, not a short stand-in that would cost the SDK and the server less.
  *
  * Prints the wall milliseconds from the process's start to the last answer.
  */
 import OpenAI from "openai";
 import pLimit from "p-limit";
+import { readFileSync } from "node:fs";
 
-const [baseURL, callsText, concurrencyText] = process.argv.slice(2);
-const calls = Number(callsText);
+const [baseURL, requestsFile, concurrencyText] = process.argv.slice(2);
+const requests = readFileSync(requestsFile, "utf8").trim().split("\n").map((line) => JSON.parse(line));
 const client = new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 });
 const limit = pLimit(Number(concurrencyText));
 await Promise.all(
-  Array.from({ length: calls }, (_, index) =>
-    limit(() =>
-      client.chat.completions.create({
-        model: "gpt-4.1-mini",
-        messages: [
-          { role: "system", content: "You are a reviewer. Answer with JSON: verdict, confidence, quote, rationale, strengths, risks, pricingRead." },
-          { role: "user", content: `Name: Tool ${index}\nTagline: a tool\nDescription: a tool that does things, number ${index}.` },
-        ],
-        response_format: { type: "json_object" },
-      }),
-    ),
-  ),
+  requests.map((body) => limit(() => client.chat.completions.create(body))),
 );
 console.log(String(Math.round(performance.now())));

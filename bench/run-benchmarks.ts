@@ -56,12 +56,22 @@ async function batchRun(input: string, server: { openaiBaseUrl: string }, concur
   return { wallMs, cpuMs: usage.userMs + usage.systemMs, stdout, code };
 }
 
-/** Runs bench/bare-sdk-run.mjs (plain JavaScript, no compile step) in its own process; returns its wall ms, spawn to last answer. */
-async function bareSdkRun(server: { openaiBaseUrl: string }, calls: number, concurrency: number): Promise<number> {
-  // Timed from the spawn, as a batch run is: both pay their process start.
+/**
+ * Runs bench/bare-sdk-run.mjs (plain JavaScript, no compile step) in its own process on the request
+ * bodies the server received from Panelist's run; returns its wall ms (spawn to exit, as a batch
+ * run is timed: both pay their process start) and its CPU ms.
+ */
+async function bareSdkRun(server: { openaiBaseUrl: string; calls: { body: unknown }[] }, concurrency: number): Promise<{ wallMs: number; cpuMs: number }> {
+  const requests = join(dir, `requests-${server.calls.length}.jsonl`);
+  await writeFile(requests, `${server.calls.map((call) => JSON.stringify(call.body)).join("\n")}\n`);
+  const usageFile = join(dir, "bare-usage.json");
   const started = performance.now();
-  await promisify(execFile)(process.execPath, ["bench/bare-sdk-run.mjs", server.openaiBaseUrl, String(calls), String(concurrency)]);
-  return performance.now() - started;
+  await promisify(execFile)(process.execPath, ["--import", "./bench/report-max-rss.mjs", "bench/bare-sdk-run.mjs", server.openaiBaseUrl, requests, String(concurrency)], {
+    env: { PATH: process.env.PATH ?? "", PANELIST_BENCH_RSS_FILE: usageFile },
+  });
+  const wallMs = performance.now() - started;
+  const usage = JSON.parse(await readFile(usageFile, "utf8")) as { userMs: number; systemMs: number };
+  return { wallMs, cpuMs: usage.userMs + usage.systemMs };
 }
 
 /**
@@ -116,11 +126,17 @@ if (want(1)) {
   const concurrency = 64;
   const latency = 200;
   const input = await toolsFile(1000);
-  const { run, bareMs } = await withServer({ latencyMs: latency }, async (server) => ({ run: await batchRun(input, server, concurrency), bareMs: await bareSdkRun(server, calls, concurrency) }));
+  const { run, bare } = await withServer({ latencyMs: latency }, async (server) => {
+    const run = await batchRun(input, server, concurrency);
+    // The same calls: the bodies Panelist sent, and only those (none from an earlier figure).
+    const bare = await bareSdkRun(server, concurrency);
+    return { run, bare };
+  });
   const ideal = Math.ceil(calls / concurrency) * latency;
   report(
     `1. overhead: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)}; ` +
-      `÷ the bare SDK's ${(bareMs / 1000).toFixed(2)} s (${(bareMs / ideal).toFixed(3)} of ideal) = ${(run.wallMs / bareMs).toFixed(3)} (target ≤ 1.02); CPU ${(run.cpuMs / calls).toFixed(2)} ms per call (target ≤ 1.1); exit ${run.code}`,
+      `÷ the bare SDK's ${(bare.wallMs / 1000).toFixed(2)} s (${(bare.wallMs / ideal).toFixed(3)} of ideal) = ${(run.wallMs / bare.wallMs).toFixed(3)} (target ≤ 1.02); ` +
+      `CPU ${(run.cpuMs / calls).toFixed(2)} ms per call (target ≤ 1.1; the bare SDK ${(bare.cpuMs / calls).toFixed(2)}); exit ${run.code}`,
   );
 }
 
@@ -130,9 +146,15 @@ if (want(6)) {
   const concurrency = 64;
   const latency = 50;
   const input = await toolsFile(500);
-  const run = await withServer({ latencyMs: latency }, (server) => batchRun(input, server, concurrency));
+  const { run, bare } = await withServer({ latencyMs: latency }, async (server) => {
+    const run = await batchRun(input, server, concurrency);
+    return { run, bare: await bareSdkRun(server, concurrency) };
+  });
   const ideal = Math.ceil(calls / concurrency) * latency;
-  report(`6. short latency: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)} (target ≤ 1.3); CPU ${(run.cpuMs / calls).toFixed(2)} ms per call; exit ${run.code}`);
+  report(
+    `6. short latency: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)} (target ≤ 1.3); ` +
+      `CPU ${(run.cpuMs / calls).toFixed(2)} ms per call; the bare SDK on the same calls: ${(bare.wallMs / ideal).toFixed(3)} of ideal, CPU ${(bare.cpuMs / calls).toFixed(2)} ms per call; exit ${run.code}`,
+  );
 }
 
 // 2. Rate-limited: the server states its limit per minute, as OpenAI does, and enforces it per second.
