@@ -1,7 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable, type Transform } from "node:stream";
+import { finished } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { WholeBodyResponse } from "./whole-body-response.js";
 
 /**
  * A `fetch` for the official SDKs' `fetch` option, over Node's own `http`/`https` clients instead
@@ -113,7 +115,26 @@ function toResponse(response: IncomingMessage, method: string, signal: AbortSign
     signal.addEventListener("abort", abortBody, { once: true });
     response.once("close", () => signal.removeEventListener("abort", abortBody));
   }
-  return new Response(Readable.toWeb(decoded(response, headers.get("content-encoding"))) as ReadableStream<Uint8Array>, options);
+  const body = decoded(response, headers.get("content-encoding"));
+  // A JSON answer is read whole by the SDKs; anything else (an event stream, a batch's results
+  // file) is handed out as a stream, read as it arrives.
+  if (isJson(headers.get("content-type"))) return new WholeBodyResponse(readWhole(body), options);
+  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, options);
+}
+
+/** Whether a content type is JSON, as the SDKs decide before they call `json()`. */
+function isJson(contentType: string | null): boolean {
+  const media = contentType?.split(";")[0]?.trim().toLowerCase();
+  return media !== undefined && (media === "application/json" || media.endsWith("+json"));
+}
+
+/** A stream's bytes once it has ended; its error, or a close before the end, fails it. */
+function readWhole(body: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on("data", (chunk: Buffer) => void chunks.push(chunk));
+    finished(body, (error) => (error ? reject(error) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))));
+  });
 }
 
 function abortError(): DOMException {

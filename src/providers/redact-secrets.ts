@@ -47,7 +47,7 @@ export function redactDeep<T>(value: T, secrets: readonly (string | undefined)[]
     let copy: Record<string, unknown> | undefined;
     for (const [key, item] of Object.entries(value)) {
       const clean = redactDeep(item, secrets);
-      if (clean !== item) (copy ??= { ...value })[key] = clean;
+      if (clean !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = clean;
     }
     return (copy ?? value) as T;
   }

@@ -97,6 +97,31 @@ describe("createHttpFetch", () => {
     expect(await response.json()).toEqual({ id: "batch_1", lines: "x".repeat(5000) });
   });
 
+  test("a JSON answer is a Response read once, by any of its readers, with a byte-order mark dropped", async () => {
+    const base = await serve((_request, _body, response) => {
+      response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      response.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"verdict":"ship","quote":"Fast — and cheap."}')]));
+    });
+    const first = await httpFetch(`${base}/v1/chat`);
+    expect(first).toBeInstanceOf(Response);
+    // Looking at the body (as the Anthropic SDK does) reads nothing.
+    expect(first.body).toBeInstanceOf(ReadableStream);
+    expect(first.bodyUsed).toBe(false);
+    const copy = first.clone();
+    expect(await first.json()).toEqual({ verdict: "ship", quote: "Fast — and cheap." });
+    expect(first.bodyUsed).toBe(true);
+    await expect(first.text()).rejects.toThrow(TypeError);
+    // The clone reads the same bytes through the stream.
+    const reader = copy.body!.getReader();
+    const chunk = await reader.read();
+    expect(new TextDecoder().decode(chunk.value)).toBe('{"verdict":"ship","quote":"Fast — and cheap."}');
+    expect((await reader.read()).done).toBe(true);
+    await expect(copy.arrayBuffer()).rejects.toThrow(TypeError);
+
+    const again = await httpFetch(`${base}/v1/chat`);
+    expect(new TextDecoder().decode(await again.arrayBuffer())).toBe('{"verdict":"ship","quote":"Fast — and cheap."}');
+  });
+
   test("follows a redirect, dropping the authorization header on a change of origin", async () => {
     const target = await serve((request, _body, response) => {
       response.writeHead(200, { "content-type": "application/json" });
