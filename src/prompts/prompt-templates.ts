@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
+import { BUILT_IN_PROMPTS } from "./built-in-prompts.generated.js";
 
 /** The folder of the prompt templates that ship with Panelist. */
 export const BUILT_IN_PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", import.meta.url));
@@ -29,7 +30,9 @@ export interface PromptTemplates {
 /**
  * Loads and compiles the prompt templates. Prompts are plain text, not HTML, so escaping is off
  * (Handlebars would otherwise turn a tool's `&` or `"` into entities); `strict` makes a
- * misspelled variable an error instead of an empty string.
+ * misspelled variable an error instead of an empty string. A template whose source is a built-in
+ * one, byte for byte, uses the build's precompiled copy (scripts/precompile-prompts.mjs): compiling
+ * was most of the time before a run's first request.
  */
 export async function loadPromptTemplates(directory = BUILT_IN_PROMPTS_DIR): Promise<PromptTemplates> {
   const handlebars = Handlebars.create();
@@ -39,12 +42,18 @@ export async function loadPromptTemplates(directory = BUILT_IN_PROMPTS_DIR): Pro
       return [name, source] as const;
     }),
   );
+  const digests = new Map(entries.map(([name, source]) => [name, createHash("sha256").update(source).digest("hex")] as const));
   const compiled = new Map(
-    entries.map(([name, source]) => [name, handlebars.compile(source, { noEscape: true, strict: true })] as const),
+    entries.map(([name, source]) => {
+      const built = BUILT_IN_PROMPTS[name];
+      const render =
+        built !== undefined && built.sha256 === digests.get(name)
+          ? handlebars.template(built.spec as Parameters<typeof handlebars.template>[0])
+          : handlebars.compile(source, { noEscape: true, strict: true });
+      return [name, render] as const;
+    }),
   );
-  const hashes = Object.fromEntries(
-    entries.map(([name, source]) => [name, createHash("sha256").update(source).digest("hex").slice(0, 16)]),
-  ) as Record<TemplateName, string>;
+  const hashes = Object.fromEntries(entries.map(([name]) => [name, digests.get(name)!.slice(0, 16)])) as Record<TemplateName, string>;
   return {
     render: (name, context) => compiled.get(name)!(context),
     hashes,
