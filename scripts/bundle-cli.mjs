@@ -4,7 +4,18 @@
 // separate chunks, so `--help` still loads no SDK. The library entry (dist/index.js) is not
 // bundled: importers get the typed modules tsc wrote.
 import { chmodSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+
+/** zod's locale index, as zod's own modules import it, resolves to English alone (scripts/zod-english-locale.mjs). */
+const englishZod = {
+  name: "zod-english-locale",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL("./zod-english-locale.mjs", import.meta.url)) } : undefined,
+    );
+  },
+};
 
 // Chunk names carry content hashes: clear the old ones rather than ship them beside the new.
 rmSync("dist/bundle", { recursive: true, force: true });
@@ -26,6 +37,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   keepNames: true,
+  plugins: [englishZod],
   logLevel: "warning",
 });
 chmodSync("dist/bundle/panelist.js", 0o755);
