@@ -47,8 +47,24 @@ function parseAnswer(text: string): ParseVerdictResult {
   }
   body = body.trim();
   if (body === "") return { ok: false, reason: "empty answer" };
+  // Structured output makes nearly every answer exactly one JSON object: read it as such first,
+  // without scanning for spans. Anything else (or a miss) takes the full search below, which
+  // finds the same verdict for such an answer and says best why another one fails.
+  if (body.startsWith("{") && body.endsWith("}")) {
+    const direct = strictJson(body);
+    const checked = direct.ok ? checkVerdict(direct.value) : undefined;
+    if (checked?.ok) return { ...checked, repairs: unique([...repairs, ...checked.repairs]) };
+  }
   const result = findVerdict(body, 0);
   return result.ok ? { ...result, repairs: unique([...repairs, ...result.repairs]) } : result;
+}
+
+function strictJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
 }
 
 const THINK_TAG = /<(\/?)(think|thinking|reasoning)>/gi;
