@@ -11,6 +11,7 @@ import { redactSecrets } from "../providers/redact-secrets.js";
 import { buildReport } from "../report/build-report.js";
 import type { Review } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
+import { writeJsonFile } from "../report/write-json-file.js";
 import { writeTextFile } from "../report/write-text-file.js";
 import type { ReviewStore, RunRecord, StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
@@ -115,7 +116,11 @@ function writeIndex(out: string, index: ReturnType<typeof buildIndexReport>, for
     writeTextFile(path, text, secrets);
     files.push(path);
   };
-  if (formats.includes("json")) write("index.json", `${JSON.stringify(index, null, 2)}\n`);
+  if (formats.includes("json")) {
+    // A piece at a time: for a large batch the whole index as one string was the run's peak memory.
+    writeJsonFile(join(out, "index.json"), index, secrets);
+    files.push(join(out, "index.json"));
+  }
   if (formats.includes("md")) write("index.md", renderIndexMarkdown(index));
   if (formats.includes("html")) write("index.html", renderIndexHtml(index));
   return files;
