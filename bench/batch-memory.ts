@@ -12,7 +12,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeLlmServer } from "../test/support/fake-llm-server.js";
-import { PANELIST_BIN as BIN } from "../test/support/panelist-bin.js";
+import { PANELIST_BIN } from "../test/support/panelist-bin.js";
+const BIN = process.env.BENCH_BIN ?? PANELIST_BIN;
 
 const tools = Number(process.argv[2] ?? 10_000);
 const dir = await mkdtemp(join(tmpdir(), "panelist-bench-"));
@@ -34,7 +35,7 @@ async function measure(label: string, nodeOptions: string): Promise<{ ok: boolea
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ["--import", "./bench/report-max-rss.mjs", BIN, "batch", input, "--model", "openai:gpt-4.1-mini", "--store", join(out, "p.db"), "--out", join(out, "out"), "--concurrency", "64", "--format", "json"],
+    [...(process.env.MEMLOG ? ["--import", "/tmp/memlog.mjs"] : []), "--import", "./bench/report-max-rss.mjs", BIN, "batch", input, "--model", "openai:gpt-4.1-mini", "--store", join(out, "p.db"), "--out", join(out, "out"), "--concurrency", "64", "--format", "json"],
     { env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: nodeOptions, OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: server.openaiBaseUrl, PANELIST_BENCH_RSS_FILE: rssFile }, stdio: ["ignore", "ignore", "inherit"] },
   );
   const [code] = (await once(child, "exit")) as [number];
