@@ -8,7 +8,7 @@
  *      headers, as OpenAI does) and answers 429 above it: achieved ÷ R, and the share of 429s;
  *   3. cache: input tokens billed per 4-persona panel with prompt caching ÷ without;
  *   4. start-up: spawn to the first request of `panelist review`, and `panelist --help`, each
- *      ÷ `node -e 0`;
+ *      ÷ `node -e 0`, beside the bare SDK's own spawn to its first request;
  *   5. memory: peak RSS of a 10,000-tool batch (bench/batch-memory.ts);
  *   6. short latency: 500 tools × 4 personas, concurrency 64, 50 ms latency: wall ÷ ideal and
  *      CPU ms per call.
@@ -78,8 +78,10 @@ async function bareSdkRun(server: { openaiBaseUrl: string; calls: { body: unknow
  * From spawning `panelist review` to its first request reaching a bare HTTP server (which answers
  * 500, so the run ends there): what a user waits before anything is asked.
  */
-async function spawnToFirstRequest(round: number): Promise<number> {
+async function spawnToFirstRequest(round: number, command: "panelist" | "bare-sdk" = "panelist"): Promise<number> {
   const out = await mkdtemp(join(dir, "first-"));
+  const oneRequest = join(out, "one-request.jsonl");
+  await writeFile(oneRequest, `${JSON.stringify({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "Review this tool." }] })}\n`);
   return new Promise((resolve) => {
     let started = 0;
     let child: ReturnType<typeof spawn> | undefined;
@@ -92,12 +94,14 @@ async function spawnToFirstRequest(round: number): Promise<number> {
     });
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
+      const baseUrl = `http://127.0.0.1:${port}/v1`;
+      // The bound: the openai SDK alone, in a process of its own, from spawn to its first request.
+      const args =
+        command === "bare-sdk"
+          ? ["bench/bare-sdk-run.mjs", baseUrl, oneRequest, "1"]
+          : [PANELIST_BIN, "review", "fixtures/tools/claw-code.md", "--model", "openai:gpt-4.1-mini", "--store", join(out, `p${round}.db`), "--out", join(out, "out"), "--max-retries", "0"];
       started = performance.now();
-      child = spawn(
-        process.execPath,
-        [PANELIST_BIN, "review", "fixtures/tools/claw-code.md", "--model", "openai:gpt-4.1-mini", "--store", join(out, `p${round}.db`), "--out", join(out, "out"), "--max-retries", "0"],
-        { stdio: "ignore", env: { PATH: process.env.PATH ?? "", OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` } },
-      );
+      child = spawn(process.execPath, args, { stdio: "ignore", env: { PATH: process.env.PATH ?? "", OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: baseUrl } });
     });
   });
 }
@@ -203,11 +207,17 @@ if (want(4)) {
   const help = await median([PANELIST_BIN, "--help"]);
   const bare = await median(["-e", "0"]);
   const first: number[] = [];
-  for (let round = 0; round < 11; round += 1) first.push(await spawnToFirstRequest(round));
+  const sdkFirst: number[] = [];
+  // Interleaved, so that both see the same machine.
+  for (let round = 0; round < 11; round += 1) {
+    first.push(await spawnToFirstRequest(round));
+    sdkFirst.push(await spawnToFirstRequest(round, "bare-sdk"));
+  }
   const firstMedian = first.sort((a, b) => a - b)[5]!;
+  const sdkMedian = sdkFirst.sort((a, b) => a - b)[5]!;
   report(
     `4. start-up: spawn to the first request of panelist review ${firstMedian.toFixed(0)} ms (range ${first[0]!.toFixed(0)}–${first.at(-1)!.toFixed(0)}, target ≤ 150) ÷ node -e 0 ${bare.toFixed(0)} ms = ${(firstMedian / bare).toFixed(2)}; ` +
-      `panelist --help ${help.toFixed(0)} ms = ${(help / bare).toFixed(2)} (medians of 11)`,
+      `the bare SDK's own spawn to first request ${sdkMedian.toFixed(0)} ms; panelist --help ${help.toFixed(0)} ms = ${(help / bare).toFixed(2)} (medians of 11)`,
   );
 }
 
