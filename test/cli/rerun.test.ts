@@ -75,7 +75,7 @@ describe("panelist rerun", () => {
     expect(raw.includes(Buffer.from(KEY))).toBe(false);
   });
 
-  test("a run written to a relative --out is rendered again there, seen from the current folder", async () => {
+  test("a run written to a relative --out (from the folder it ran in) is rendered again in that folder", async () => {
     const { env, dir, store } = await compared();
     const made = await runCli(["compare", resolve("fixtures/tools/claw-code.md"), resolve("fixtures/tools/smolvlm2-turbo.md"), "--model", "openai:gpt-4.1-mini", "--store", store, "--out", "drafts", "--no-cache"], env, dir);
     expect(made.code).toBe(0);
