@@ -4,18 +4,8 @@
 // separate chunks, so `--help` still loads no SDK. The library entry (dist/index.js) is not
 // bundled: importers get the typed modules tsc wrote.
 import { chmodSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-
-/** zod's locale index, as zod's own modules import it, resolves to English alone (scripts/zod-english-locale.mjs). */
-const englishZod = {
-  name: "zod-english-locale",
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL("./zod-english-locale.mjs", import.meta.url)) } : undefined,
-    );
-  },
-};
+import { englishZod } from "./zod-english-plugin.mjs";
 
 // Chunk names carry content hashes: clear the old ones rather than ship them beside the new.
 rmSync("dist/bundle", { recursive: true, force: true });
