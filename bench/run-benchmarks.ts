@@ -60,19 +60,22 @@ async function batchRun(input: string, server: { openaiBaseUrl: string }, concur
 /**
  * Runs bench/bare-sdk-run.mjs (plain JavaScript, no compile step) in its own process on the request
  * bodies the server received from Panelist's run; returns its wall ms (spawn to exit, as a batch
- * run is timed: both pay their process start) and its CPU ms.
+ * run is timed: both pay their process start) and its CPU ms, less the time it took to read them.
  */
 async function bareSdkRun(server: { openaiBaseUrl: string; calls: { body: unknown }[] }, concurrency: number): Promise<{ wallMs: number; cpuMs: number }> {
   const requests = join(dir, `requests-${server.calls.length}.jsonl`);
   await writeFile(requests, `${server.calls.map((call) => JSON.stringify(call.body)).join("\n")}\n`);
   const usageFile = join(dir, "bare-usage.json");
   const started = performance.now();
-  await promisify(execFile)(process.execPath, ["--import", "./bench/report-max-rss.mjs", "bench/bare-sdk-run.mjs", server.openaiBaseUrl, requests, String(concurrency)], {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "./bench/report-max-rss.mjs", "bench/bare-sdk-run.mjs", server.openaiBaseUrl, requests, String(concurrency)], {
     env: { PATH: process.env.PATH ?? "", PANELIST_BENCH_RSS_FILE: usageFile },
+    maxBuffer: 1024 * 1024,
   });
-  const wallMs = performance.now() - started;
+  // Reading the replayed bodies is the stand-in's own input, not the SDK's work: off its wall and CPU.
+  const { loadMs } = JSON.parse(stdout) as { loadMs: number };
+  const wallMs = performance.now() - started - loadMs;
   const usage = JSON.parse(await readFile(usageFile, "utf8")) as { userMs: number; systemMs: number };
-  return { wallMs, cpuMs: usage.userMs + usage.systemMs };
+  return { wallMs, cpuMs: usage.userMs + usage.systemMs - loadMs };
 }
 
 /**
