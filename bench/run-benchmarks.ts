@@ -23,9 +23,11 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeLlmServer, type FakeLlmServerOptions } from "../test/support/fake-llm-server.js";
-import { PANELIST_BIN } from "../test/support/panelist-bin.js";
+import { PANELIST_BIN as BUILT_BIN } from "../test/support/panelist-bin.js";
 import { measurePromptCache } from "./prompt-cache-figure.js";
 
+/** The CLI under measurement: this build's bin, or another build's (`BENCH_BIN=…/panelist.js`) to compare. */
+const PANELIST_BIN = process.env.BENCH_BIN ?? BUILT_BIN;
 const dir = await mkdtemp(join(tmpdir(), "panelist-bench-"));
 const launches = (await readFile("fixtures/launches.jsonl", "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
 
