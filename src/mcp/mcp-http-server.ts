@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { tokensEqual } from "../access/access-token.js";
-import { allowedHostNames } from "../access/listen-address.js";
+import { allowedHostNames, urlHost } from "../access/listen-address.js";
 import { runsSettled } from "./mcp-server.js";
 
 /** Where and for whom `panelist mcp --http` listens. */
@@ -81,9 +81,8 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<Runni
   });
   const { port } = http.address() as AddressInfo;
   allowed = allowedHostNames(options.host, port);
-  const shown = options.host.includes(":") && !options.host.startsWith("[") ? `[${options.host}]` : options.host;
   return {
-    url: `http://${shown}:${port}/mcp`,
+    url: `http://${urlHost(options.host)}:${port}/mcp`,
     close: async () => {
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

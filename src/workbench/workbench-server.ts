@@ -10,7 +10,7 @@ import { credentialSecrets } from "../providers/credentials.js";
 import { redactSecrets } from "../providers/redact-secrets.js";
 import { createPageRenderer, HTML_TEMPLATES_DIR } from "../report/render-html.js";
 import { sourceSecrets } from "../sources/source-settings.js";
-import { allowedHostNames } from "../access/listen-address.js";
+import { allowedHostNames, urlHost } from "../access/listen-address.js";
 import { csrfTokenFor } from "./access-token.js";
 import { registerApiRoutes } from "./api-routes.js";
 import { registerPageRoutes } from "./page-routes.js";
@@ -55,7 +55,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
     started.once("error", reject);
   });
   port = (server.address() as AddressInfo).port;
-  const shown = options.host.includes(":") && !options.host.startsWith("[") ? `[${options.host}]` : options.host;
+  const shown = urlHost(options.host);
   const url = `http://${shown === "0.0.0.0" || shown === "[::]" ? "127.0.0.1" : shown}:${port}/`;
   return {
     url,
