@@ -3,6 +3,7 @@ import { resolveConfig } from "../../config/resolve-config.js";
 import { ConfigError } from "../../errors/config-error.js";
 import { secretValues } from "../../providers/redact-secrets.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
+import { listenOptions } from "../listen-options.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { sourceOptions } from "../source-options.js";
 import { storePath } from "../store-path.js";
@@ -17,19 +18,18 @@ export const DEFAULT_MCP_PORT = 4478;
  */
 export async function runMcpCommand(commandLine: CommandLine, io: CliIO): Promise<number> {
   if (commandLine.positionals.length > 0) throw new ConfigError("mcp", `takes no tool files (the client names them in each request), got ${commandLine.positionals[0]}`);
-  const { http, port: portText, host = "127.0.0.1", token: givenToken } = commandLine.batch;
+  const { http } = commandLine.batch;
   if (!http) {
-    for (const [flag, value] of [["--port", portText], ["--host", commandLine.batch.host], ["--token", givenToken]] as const) {
+    for (const [flag, value] of [["--port", commandLine.batch.port], ["--host", commandLine.batch.host], ["--token", commandLine.batch.token]] as const) {
       if (value !== undefined) throw new ConfigError(flag, "is for mcp --http; on stdio the client runs the server itself");
     }
   }
-  const port = portText === undefined ? DEFAULT_MCP_PORT : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError("--port", `must be a whole number from 0 to 65535, got "${portText}"`);
-  if (givenToken !== undefined && givenToken.length < 16) throw new ConfigError("--token", "must be at least 16 characters: it is all that stands between the network and your keys");
-  const { isLoopbackHost } = await import("../../access/listen-address.js");
-  if (http && !isLoopbackHost(host) && givenToken === undefined) {
-    throw new ConfigError("--host", `${host} lets other machines reach the server and spend on your keys; give --token with a secret of your own (at least 16 characters)`);
-  }
+  const listen = http
+    ? listenOptions(commandLine.batch, DEFAULT_MCP_PORT, {
+        guards: "your keys",
+        exposed: (host) => `${host} lets other machines reach the server and spend on your keys; give --token with a secret of your own (at least 16 characters)`,
+      })
+    : undefined;
   const { config, env, credentials, modelNote } = resolveConfig({
     flags: commandLine.flags,
     flagNames: FLAG_NAMES,
@@ -62,7 +62,7 @@ export async function runMcpCommand(commandLine: CommandLine, io: CliIO): Promis
       onLog: (line) => stderr(`${line}\n`),
     });
   const limits = `${config.models.join(", ")}${config.maxCost === undefined ? "" : `, --max-cost $${config.maxCost} per request`}; store ${storeFile}`;
-  if (http) return serveHttp({ host, port, token: givenToken, newServer, limits, io, stdout, stderr, close: () => store.close() });
+  if (listen) return serveHttp({ ...listen, newServer, limits, io, stdout, stderr, close: () => store.close() });
   if (!io.protocolStreams) throw new ConfigError("mcp", "needs stdin and stdout to speak the protocol on");
   const server = newServer();
   const { input, output } = io.protocolStreams;

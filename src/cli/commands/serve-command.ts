@@ -3,6 +3,7 @@ import { ConfigError } from "../../errors/config-error.js";
 import { secretValues } from "../../providers/redact-secrets.js";
 import { EXIT, readDotenv, redactingPrinters, type CliIO } from "../cli-io.js";
 import { editorName } from "../editor-name.js";
+import { listenOptions } from "../listen-options.js";
 import { FLAG_NAMES, type CommandLine } from "../parse-command-line.js";
 import { sourceOptions } from "../source-options.js";
 import { storePath } from "../store-path.js";
@@ -17,14 +18,11 @@ export const DEFAULT_PORT = 4477;
  */
 export async function runServeCommand(commandLine: CommandLine, io: CliIO): Promise<number> {
   if (commandLine.positionals.length > 0) throw new ConfigError("serve", `takes no tool files (new reviews are pasted into the page), got ${commandLine.positionals[0]}`);
-  const { port: portText, host = "127.0.0.1", token: givenToken, editor: givenEditor } = commandLine.batch;
-  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError("--port", `must be a whole number from 0 to 65535, got "${portText}"`);
-  if (givenToken !== undefined && givenToken.length < 16) throw new ConfigError("--token", "must be at least 16 characters: it is all that stands between the network and your store");
-  const { isLoopbackHost } = await import("../../access/listen-address.js");
-  if (!isLoopbackHost(host) && givenToken === undefined) {
-    throw new ConfigError("--host", `${host} lets other machines reach the workbench; give --token with a secret of your own (at least 16 characters) so only those you tell it can open it`);
-  }
+  const { host, port, token: givenToken } = listenOptions(commandLine.batch, DEFAULT_PORT, {
+    guards: "your store",
+    exposed: (host) => `${host} lets other machines reach the workbench; give --token with a secret of your own (at least 16 characters) so only those you tell it can open it`,
+  });
+  const givenEditor = commandLine.batch.editor;
   const editor = editorName(givenEditor);
   const { config, env, credentials, modelNote } = resolveConfig({
     flags: commandLine.flags,
