@@ -11,7 +11,7 @@ import { redactSecrets } from "../providers/redact-secrets.js";
 import { buildReport } from "../report/build-report.js";
 import type { Review } from "../report/report-schema.js";
 import { writeReportFiles } from "../report/write-report-files.js";
-import { writeJsonFile } from "../report/write-json-file.js";
+import { jsonPieces } from "../report/json-pieces.js";
 import { writeTextFile } from "../report/write-text-file.js";
 import type { ReviewStore, RunRecord, StoredTool } from "../store/review-store.js";
 import { buildIndexReport, renderIndexHtml, renderIndexMarkdown, type IndexEntry } from "./index-report.js";
@@ -111,16 +111,13 @@ export function batchOutputs(config: Pick<RunConfig, "out" | "formats">, secrets
 
 function writeIndex(out: string, index: ReturnType<typeof buildIndexReport>, formats: readonly string[], secrets: readonly string[]): string[] {
   const files: string[] = [];
-  const write = (name: string, text: string): void => {
+  const write = (name: string, text: string | Iterable<string>): void => {
     const path = join(out, name);
     writeTextFile(path, text, secrets);
     files.push(path);
   };
-  if (formats.includes("json")) {
-    // A piece at a time: for a large batch the whole index as one string was the run's peak memory.
-    writeJsonFile(join(out, "index.json"), index, secrets);
-    files.push(join(out, "index.json"));
-  }
+  // A piece at a time: for a large batch the whole index as one string was the run's peak memory.
+  if (formats.includes("json")) write("index.json", jsonPieces(index));
   if (formats.includes("md")) write("index.md", renderIndexMarkdown(index));
   if (formats.includes("html")) write("index.html", renderIndexHtml(index));
   return files;
