@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ConfigError } from "../errors/config-error.js";
 import { zodIssueText } from "../errors/zod-issue-text.js";
 import { resolveCredentials, type Credentials } from "../providers/credentials.js";
@@ -15,6 +15,12 @@ export interface ConfigSources {
   dotenv: Readonly<Record<string, string>>;
   /** The process environment. */
   environment: Readonly<Record<string, string | undefined>>;
+  /**
+   * The folder a relative `out` is taken from (the command's own, which a caller running
+   * commands in-process need not share with the process); the result holds the absolute folder,
+   * and runs store it so, so `rerun` renders into the same one. Unset: `out` as given.
+   */
+  cwd?: string;
 }
 
 /** A resolved configuration and the merged environment providers read their keys from. */
@@ -68,7 +74,8 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     const setting = (key && origin[key]) ?? (key ? (sources.flagNames[key] ?? `--${key}`) : "configuration");
     throw new ConfigError(setting, zodIssueText(issue));
   }
-  return { config: result.data, env, credentials, ...(modelNote ? { modelNote } : {}) };
+  const config = sources.cwd === undefined ? result.data : { ...result.data, out: resolve(sources.cwd, result.data.out) };
+  return { config, env, credentials, ...(modelNote ? { modelNote } : {}) };
 }
 
 /** The per-call timeout when a `local:` model is in the run and none is given: 10 minutes. */

@@ -8,6 +8,14 @@ import { DEFAULT_LOCAL_MODEL } from "../../src/providers/local-models.js";
 const base = { flags: {}, flagNames: FLAG_NAMES, dotenv: {}, environment: {} };
 
 describe("resolveConfig", () => {
+  test("a relative --out is taken from the command's folder when one is given, and kept as given otherwise", () => {
+    const flags = { models: ["openai:gpt-4.1-mini"], out: "drafts" };
+    expect(resolveConfig({ ...base, flags, cwd: "/srv/editor" }).config.out).toBe("/srv/editor/drafts");
+    expect(resolveConfig({ ...base, flags: { ...flags, out: "/var/pages" }, cwd: "/srv/editor" }).config.out).toBe("/var/pages");
+    expect(resolveConfig({ ...base, flags: { models: ["openai:gpt-4.1-mini"] }, cwd: "/srv/editor" }).config.out).toBe("/srv/editor/panelist-out");
+    expect(resolveConfig({ ...base, flags }).config.out).toBe("drafts");
+  });
+
   test("defaults apply when nothing is set but a model", () => {
     const { config } = resolveConfig({ ...base, flags: { models: ["openai:gpt-4.1-mini"] } });
     expect(config).toMatchObject({ models: ["openai:gpt-4.1-mini"], concurrency: 8, out: "./panelist-out", formats: ["md", "json"], timeoutSeconds: 120, maxOutputTokens: 1024 });

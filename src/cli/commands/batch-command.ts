@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { resolveConfig } from "../../config/resolve-config.js";
 import type { RunConfig } from "../../config/run-config.js";
@@ -26,10 +25,7 @@ export async function runBatchCommand(commandLine: CommandLine, io: CliIO): Prom
   const options = commandLine.batch;
   if (options.status) return printBatchStatus(commandLine, io);
   if (commandLine.positionals.length === 0 && !options.resume) throw new ConfigError("batch", "give at least one input: tool files, a folder, or a feed file or URL");
-  const resolved = resolveConfig({ flags: commandLine.flags, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env });
-  const { env, credentials, modelNote } = resolved;
-  // From the folder the command runs in, and stored so: `rerun` renders into the same folder.
-  const config = { ...resolved.config, out: resolve(io.cwd, resolved.config.out) };
+  const { config, env, credentials, modelNote } = resolveConfig({ flags: commandLine.flags, flagNames: FLAG_NAMES, dotenv: readDotenv(io.cwd), environment: io.env, cwd: io.cwd });
   const printers = redactingPrinters(io, env);
   const { stdout } = printers;
   const progress = !config.dryRun && io.progressStream && !commandLine.logJson ? createProgressDisplay(io.progressStream) : undefined;

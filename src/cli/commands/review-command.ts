@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { resolveConfig } from "../../config/resolve-config.js";
 import { runConfigSchema } from "../../config/run-config.js";
 import { ConfigError } from "../../errors/config-error.js";
@@ -19,15 +18,13 @@ import { storePath } from "../store-path.js";
 export async function runReviewCommand(commandLine: CommandLine, io: CliIO, compare: boolean): Promise<number> {
   if (commandLine.replay !== undefined) return replay(commandLine, io);
   if (commandLine.positionals.length === 0) throw new ConfigError(commandLine.command ?? "review", "give at least one tool file");
-  const resolved = resolveConfig({
+  const { config, env, credentials, modelNote } = resolveConfig({
     flags: commandLine.flags,
     flagNames: FLAG_NAMES,
     dotenv: readDotenv(io.cwd),
     environment: io.env,
+    cwd: io.cwd,
   });
-  const { env, credentials, modelNote } = resolved;
-  // From the folder the command runs in, and stored so: `rerun` renders into the same folder.
-  const config = { ...resolved.config, out: resolve(io.cwd, resolved.config.out) };
   if (modelNote) io.stderr(`${modelNote}\n`);
   // Everything printed passes through here, so no key reaches a terminal or a log file.
   const { stdout, stderr } = redactingPrinters(io, env);
