@@ -5,12 +5,13 @@
 // source it came from, and loadPromptTemplates uses it only when the file read at run time still
 // has that hash, so an edited template is compiled as before.
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import Handlebars from "handlebars";
 
 // The options loadPromptTemplates compiles with: prompts are plain text, and a misspelled variable is an error.
 const OPTIONS = { noEscape: true, strict: true };
-const NAMES = ["system", "dossier", "review", "repair", "summary"];
+// Every template that ships, named as loadPromptTemplates names them (the file without .hbs).
+const NAMES = readdirSync("prompts").filter((file) => file.endsWith(".hbs")).map((file) => file.slice(0, -".hbs".length));
 
 const entries = NAMES.map((name) => {
   const source = readFileSync(`prompts/${name}.hbs`, "utf8");
