@@ -66,7 +66,9 @@ async function batchRun(input: string, server: { openaiBaseUrl: string }, concur
  */
 async function bareSdkRun(server: { openaiBaseUrl: string; calls: { body: unknown }[] }, concurrency: number): Promise<{ wallMs: number; cpuMs: number }> {
   const requests = join(dir, `requests-${server.calls.length}.jsonl`);
-  await writeFile(requests, `${server.calls.map((call) => JSON.stringify(call.body)).join("\n")}\n`);
+  // Asked whole, as every call but Panelist's streamed first one was: the bare SDK has no limiter to probe for.
+  const whole = server.calls.map(({ body: { stream: _stream, stream_options: _options, ...body } }: { body: Record<string, unknown> }) => JSON.stringify(body));
+  await writeFile(requests, `${whole.join("\n")}\n`);
   const usageFile = join(dir, "bare-usage.json");
   const started = performance.now();
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "./bench/report-max-rss.mjs", "bench/bare-sdk-run.mjs", server.openaiBaseUrl, requests, String(concurrency)], {

@@ -59,7 +59,8 @@ async function attemptOnce(provider: Provider, request: Omit<GenerateRequest, "s
     const permit = await options.limiter?.acquire(options.estimatedTokens ?? 0, options.signal);
     let result: GenerateResult | undefined;
     try {
-      result = await callOnce(provider, request, options);
+      // The slow start's probe reports its headers as they arrive (see GenerateRequest.onAccepted).
+      result = await callOnce(provider, permit?.probe ? { ...request, onAccepted: permit.accepted } : request, options);
       return result;
     } finally {
       // The limiter learns from every answer: headers pace the next starts, a 429 slows them all.

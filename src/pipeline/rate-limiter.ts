@@ -19,6 +19,19 @@ export interface Clock {
 /** One started call's claim on the limiter; released once with how the call went. */
 export interface RateLimitPermit {
   /**
+   * Set for a call started during the slow start, while no limit is known: its response headers
+   * are what the other calls wait for, so it should report them through {@link accepted} as soon
+   * as they arrive (a streamed answer's headers come before its first token) rather than with the
+   * whole answer.
+   */
+  readonly probe: boolean;
+  /**
+   * Teaches the limiter from the call's response headers before its answer is in: an endpoint
+   * that states no limit opens the window, one that states a limit is paced from now. At most once
+   * a call; {@link release} then learns nothing more from a clean answer.
+   */
+  accepted(rateLimit: RateLimitInfo | undefined): void;
+  /**
    * Frees the call's place and teaches the limiter from its answer (headers, a 429); undefined
    * when the call ended without one (it threw).
    */
@@ -52,7 +65,7 @@ const MIN_FACTOR = 1 / 64;
 const RECOVERY_STEP = 1 / 40;
 /** Timer lateness up to this (and half a spacing) is made up by the next start rather than lost. */
 const MAX_CATCH_UP_MS = 20;
-const NO_PERMIT: RateLimitPermit = { release: () => {} };
+const NO_PERMIT: RateLimitPermit = { probe: false, accepted: () => {}, release: () => {} };
 
 interface Waiter {
   tokens: number;
@@ -65,7 +78,9 @@ interface Waiter {
  * that it stays under its limits instead of learning them from 429s:
  * - until a limit is known, a slow start: one call, then one more place per clean answer, which
  *   doubles the calls in flight every round trip; an answer with no rate-limit headers at all
- *   opens the window (the endpoint states no limit), until a 429;
+ *   opens the window (the endpoint states no limit), until a 429. A call started then is a
+ *   probe: its headers teach the limiter as soon as they arrive (a streamed answer's come before
+ *   its first token), so the round trip the others wait is the time to first byte, not a whole answer;
  * - once a limit is known (the headers' per-minute limit, `--rpm`, `--tpm`), starts are spaced
  *   evenly at limit ÷ 60 a second, with no credit saved while idle, so never a burst; `remaining`
  *   over the time to reset can only slow that down, when something else is using the same key;
@@ -187,14 +202,22 @@ export class RateLimiter {
   /** `order`: how many calls had started when this one did. */
   private permit(order: number): RateLimitPermit {
     let released = false;
+    let learnt = false;
     return {
+      probe: this.window !== undefined,
+      accepted: (rateLimit) => {
+        if (released || learnt) return;
+        learnt = true;
+        this.learn(rateLimit);
+        this.pump();
+      },
       release: (result) => {
         if (released) return;
         released = true;
         this.inFlight -= 1;
-        if (result?.ok) this.learn(result.rateLimit);
         // A 429 means the endpoint is full for everyone: slow every call, not just this one's retry.
-        else if (result?.error.status === 429) this.backOff(order, result.error.retryAfterMs ?? 1000);
+        if (result && !result.ok && result.error.status === 429) this.backOff(order, result.error.retryAfterMs ?? 1000);
+        else if (result?.ok && !learnt) this.learn(result.rateLimit);
         this.pump();
       },
     };

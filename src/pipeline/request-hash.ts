@@ -8,7 +8,7 @@ import { providerLabel, type GenerateRequest, type Provider } from "../providers
  * as digests of their own, computed once per run rather than once per call.
  */
 export function requestHash(provider: Pick<Provider, "id" | "model">, request: Omit<GenerateRequest, "signal">): string {
-  const { signal: _signal, system, schema, ...rest } = request as GenerateRequest;
+  const { signal: _signal, onAccepted: _onAccepted, system, schema, ...rest } = request as GenerateRequest;
   return sha256(JSON.stringify({ provider: providerLabel(provider), system: textDigest(system), schema: schemaDigest(schema), ...rest }));
 }
 

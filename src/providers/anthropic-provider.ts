@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { buildMessageParams, readMessage } from "./anthropic-message-format.js";
-import type { GenerateRequest, GenerateResult, Provider } from "./provider.js";
+import { collectMessageStream } from "./anthropic-message-stream.js";
+import { withRateLimit, type GenerateRequest, type GenerateResult, type Provider } from "./provider.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import { toProviderError } from "./sdk-error.js";
 import { createHttpFetch } from "./http-fetch.js";
@@ -37,13 +38,18 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       const started = performance.now();
       const elapsed = (): number => Math.round(performance.now() - started);
+      const params = buildMessageParams(options.model, request);
+      const callOptions = request.signal ? { signal: request.signal } : {};
       try {
-        const { data: message, response } = await client.messages
-          .create(buildMessageParams(options.model, request), { ...(request.signal ? { signal: request.signal } : {}) })
-          .withResponse();
-        const rateLimit = readRateLimitHeaders(response.headers);
-        const result = readMessage(message, context, elapsed());
-        return result.ok && rateLimit ? { ...result, rateLimit } : result;
+        if (request.onAccepted) {
+          // The limiter's probe: streamed, so its rate-limit headers arrive before its first token.
+          const { data: events, response } = await client.messages.create({ ...params, stream: true }, callOptions).withResponse();
+          const rateLimit = readRateLimitHeaders(response.headers);
+          request.onAccepted(rateLimit);
+          return withRateLimit(readMessage(await collectMessageStream(events), context, elapsed()), rateLimit);
+        }
+        const { data: message, response } = await client.messages.create(params, callOptions).withResponse();
+        return withRateLimit(readMessage(message, context, elapsed()), readRateLimitHeaders(response.headers));
       } catch (error) {
         return { ok: false, error: toProviderError(error, Anthropic, context), latencyMs: elapsed() };
       }

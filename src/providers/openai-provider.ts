@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { buildChatParams, readChatCompletion } from "./openai-chat-format.js";
-import type { GenerateRequest, GenerateResult, Provider } from "./provider.js";
+import { collectChatStream } from "./openai-chat-stream.js";
+import { withRateLimit, type GenerateRequest, type GenerateResult, type Provider } from "./provider.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import { toProviderError } from "./sdk-error.js";
 import { createHttpFetch } from "./http-fetch.js";
@@ -42,6 +43,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     ...(options.headers ? { defaultHeaders: options.headers } : {}),
   });
   const context = { provider: options.id, model: options.model, secrets: [options.apiKey] };
+  // Cleared by a compatible server that refuses a streamed call: its probes are then asked whole.
+  let streamsProbes = true;
 
   return {
     id: options.id,
@@ -49,13 +52,28 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       const started = performance.now();
       const elapsed = (): number => Math.round(performance.now() - started);
+      const params = buildChatParams(options, request);
+      const callOptions = request.signal ? { signal: request.signal } : {};
       try {
-        const { data: completion, response } = await client.chat.completions
-          .create(buildChatParams(options, request), { ...(request.signal ? { signal: request.signal } : {}) })
-          .withResponse();
-        const rateLimit = readRateLimitHeaders(response.headers);
-        const result = readChatCompletion(completion, context, elapsed());
-        return result.ok && rateLimit ? { ...result, rateLimit } : result;
+        if (request.onAccepted && streamsProbes) {
+          try {
+            // The limiter's probe: streamed, so its rate-limit headers arrive before its first token.
+            const { data: chunks, response } = await client.chat.completions
+              .create({ ...params, stream: true, stream_options: { include_usage: true } }, callOptions)
+              .withResponse();
+            const rateLimit = readRateLimitHeaders(response.headers);
+            request.onAccepted(rateLimit);
+            return withRateLimit(readChatCompletion(await collectChatStream(chunks), context, elapsed()), rateLimit);
+          } catch (error) {
+            // A compatible server that takes no streams or no stream_options says so with a 400
+            // naming them: ask it whole, now and from then on (a 400 costs nothing). Any other
+            // 400 is the request's own, and asking again would only repeat it.
+            if (!(error instanceof OpenAI.APIError && error.status === 400 && /stream/i.test(error.message))) throw error;
+            streamsProbes = false;
+          }
+        }
+        const { data: completion, response } = await client.chat.completions.create(params, callOptions).withResponse();
+        return withRateLimit(readChatCompletion(completion, context, elapsed()), readRateLimitHeaders(response.headers));
       } catch (error) {
         return { ok: false, error: toProviderError(error, OpenAI, context), latencyMs: elapsed() };
       }

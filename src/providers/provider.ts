@@ -58,6 +58,13 @@ export interface GenerateRequest {
   followUp?: { answer: string; correction: string };
   /** Aborts the call. */
   signal?: AbortSignal;
+  /**
+   * Set for a call the rate limiter started before the endpoint's limits are known (its probe):
+   * a provider that can asks for the answer as a stream and calls this with what the response
+   * headers say as soon as they arrive, before the first token, so that the calls waiting on the
+   * limiter wait for the time to first byte rather than a whole answer. Never sent, never hashed.
+   */
+  onAccepted?: (rateLimit: RateLimitInfo | undefined) => void;
 }
 
 /** A call that produced an answer. */
@@ -109,6 +116,11 @@ export interface Provider {
   readonly maxConcurrency?: number;
   /** Frees what the provider holds (a loaded local model); called once when a run ends. */
   close?(): Promise<void>;
+}
+
+/** A result with what its response headers said about rate limits, when they said anything. */
+export function withRateLimit(result: GenerateResult, rateLimit: RateLimitInfo | undefined): GenerateResult {
+  return result.ok && rateLimit ? { ...result, rateLimit } : result;
 }
 
 /** The `provider:model` label of a provider, as shown in reports. */

@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { ProviderError } from "../../src/errors/provider-error.js";
@@ -95,6 +96,25 @@ describe.each(["openai", "anthropic"] as const)("rate-limit headers through the 
     expect(answered).toBe(40);
     const refused = server.calls.length - answered;
     expect(refused).toBeLessThanOrEqual(0.02 * server.calls.length);
+  });
+
+  test("the first call is streamed: the others start on its headers, before its answer is in", async () => {
+    // Eight tools, one reviewer each: eight lead calls, none waiting on another for the prompt
+    // cache. The first answer takes a second; headers, stating no limit, come when it is accepted.
+    const server = await servers.start();
+    server.setHandler((call) => ({ kind: "json", value: { verdict: "ship", confidence: 0.8, quote: `q${call.index}`, rationale: "r", strengths: [], risks: [], pricingRead: null }, delayMs: call.index === 0 ? 1000 : 0 }));
+    const dir = await temporaryDirectory();
+    const tools = join(dir, "tools.jsonl");
+    await writeFile(tools, Array.from({ length: 8 }, (_, index) => JSON.stringify({ name: `Tool ${index}`, tagline: "t", category: "Dev tools", description: `Tool number ${index}.` })).join("\n"));
+    const env = protocol === "openai" ? { OPENAI_API_KEY: "sk-test-probe", OPENAI_BASE_URL: server.openaiBaseUrl } : { ANTHROPIC_API_KEY: "sk-ant-test-probe", ANTHROPIC_BASE_URL: server.anthropicBaseUrl };
+    const model = protocol === "openai" ? "openai:m" : "anthropic:claude-test";
+    const run = await runCli(["batch", tools, "--personas", "skeptic", "--concurrency", "8", "--model", model, "--store", join(dir, "p.db"), "--out", join(dir, "out")], env);
+    expect(run.code).toBe(0);
+    expect(server.calls).toHaveLength(8);
+    expect(server.calls.map((call) => call.body.stream === true)).toEqual([true, ...Array(7).fill(false)]);
+    const probe = server.calls[0]!;
+    // Every other call arrived while the probe's answer was still being made.
+    for (const call of server.calls.slice(1)) expect(call.arrivedAt).toBeLessThan(probe.answeredAt!);
   });
 
   test("followed, they keep a run of calls under the server's limit: the server never answers 429", async () => {

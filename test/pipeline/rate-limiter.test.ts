@@ -95,6 +95,50 @@ describe("RateLimiter: slow start before any limit is known", () => {
   });
 });
 
+describe("RateLimiter: the slow start's probe learns from its headers, before its answer", () => {
+  test("a call started while no limit is known is a probe; headers with no limit open the window at once", async () => {
+    const limiter = new RateLimiter();
+    const { started, permits } = queue(limiter, 10);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toHaveLength(1);
+    expect(permits[0]!.probe).toBe(true);
+    // The probe's headers are in; its answer is not: the other nine start now.
+    permits[0]!.accepted(undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toHaveLength(10);
+    expect(permits.slice(1).map((permit) => permit.probe)).toEqual(Array(9).fill(false));
+  });
+
+  test("headers that state a limit pace the rest from the probe's headers; its answer then teaches nothing twice", async () => {
+    const limiter = new RateLimiter();
+    const { started, permits } = queue(limiter, 4);
+    await vi.advanceTimersByTimeAsync(0);
+    permits[0]!.accepted(FRESH);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(started).toHaveLength(4);
+    for (const gap of gaps(started.slice(1))) expectSpacing(gap, PACED);
+    permits[0]!.release(answer(FRESH));
+    expect(limiter.pace.requestsPerSecond).toBeCloseTo(20 * HEADER_HEADROOM, 5);
+  });
+
+  test("a probe counts once: headers with no limit yet, then its answer, widen the window by one place", async () => {
+    const limiter = new RateLimiter();
+    const { started, permits } = queue(limiter, 10);
+    await vi.advanceTimersByTimeAsync(0);
+    permits[0]!.accepted(NO_LIMIT_YET);
+    permits[0]!.release(answer(NO_LIMIT_YET));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(limiter.pace.window).toBe(2);
+    expect(started).toHaveLength(3);
+  });
+
+  test("with --rpm given, no call is a probe: the limit is known before the first", async () => {
+    const limiter = new RateLimiter({ rpm: 600 });
+    const permit = await limiter.acquire(0);
+    expect(permit.probe).toBe(false);
+  });
+});
+
 describe("RateLimiter: pacing once the headers state a limit", () => {
   test("limit ÷ 60 a second, evenly spaced, no window: 1,200 a minute is one start every 51.5 ms", async () => {
     const limiter = new RateLimiter();

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { FakeBatchService, type BatchLineAnswer, type FakeBatch, type FakeBatchOptions } from "./fake-batch-service.js";
+import { anthropicStreamEvents, openaiStreamEvents } from "./fake-llm-stream.js";
 
 /** One request the fake server received. */
 export interface FakeCall {
@@ -21,6 +22,9 @@ export interface FakeCall {
   batchId?: string;
   /** How the prompt was billed, set when the call was answered (see {@link PromptCacheUsage}). */
   promptCache?: PromptCacheUsage;
+  /** `performance.now()` when the request arrived, and when its answer was made (after the latency). */
+  arrivedAt: number;
+  answeredAt?: number;
 }
 
 /**
@@ -64,7 +68,11 @@ export interface FakeLlmServerOptions extends FakeBatchOptions {
   handler?: FakeHandler;
   /** When set, a request without this key (Bearer or x-api-key) gets a 401. */
   requireKey?: string;
-  /** Added before every answer, in milliseconds. */
+  /**
+   * Added before every answer, in milliseconds. A streamed answer (`stream: true`) gets its
+   * headers at once, as the services send them when they accept a request, and its events after
+   * this wait.
+   */
   latencyMs?: number;
   /** OpenAI-style caching counts a shared prefix only from this many tokens. Default 1024, as the service does. */
   cacheMinTokens?: number;
@@ -136,7 +144,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     const key = attemptKey(model, text);
     const attempt = (seen.get(key) ?? 0) + 1;
     seen.set(key, attempt);
-    const call: FakeCall = { protocol, path, headers: {}, body, text, model, index: calls.length, attempt, batchId };
+    const call: FakeCall = { protocol, path, headers: {}, body, text, model, index: calls.length, attempt, batchId, arrivedAt: performance.now() };
     calls.push(call);
     const lookup = cache.lookup(protocol, body);
     const reply = await handler(call);
@@ -193,7 +201,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     const key = attemptKey(model, text);
     const attempt = (seen.get(key) ?? 0) + 1;
     seen.set(key, attempt);
-    const call: FakeCall = { protocol, path, headers: request.headers, body, text, model, index: calls.length, attempt };
+    const call: FakeCall = { protocol, path, headers: request.headers, body, text, model, index: calls.length, attempt, arrivedAt: performance.now() };
     calls.push(call);
     const limit = requestLimit.take(protocol);
     if (limit && !limit.allowed) {
@@ -205,6 +213,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     const lookup = cache.lookup(protocol, body);
     const reply = await handler(call);
     const delay = (options.latencyMs ?? 0) + ("delayMs" in reply ? (reply.delayMs ?? 0) : 0);
+    if (body.stream === true && (ANSWER_KINDS.has(reply.kind) || reply.kind === "truncated-body")) {
+      return streamAnswer(request, response, protocol, body, reply as AnswerReply | { kind: "truncated-body" }, delay, limitHeaders, lookup, call);
+    }
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (response.destroyed) return;
     switch (reply.kind) {
@@ -321,6 +332,33 @@ function sendError(response: ServerResponse, protocol: FakeCall["protocol"], rep
 }
 
 type AnswerReply = Extract<FakeReply, { kind: "json" | "text" | "refusal" | "empty" }>;
+const ANSWER_KINDS = new Set<FakeReply["kind"]>(["json", "text", "refusal", "empty"]);
+
+/**
+ * A streamed answer: the headers (with any rate-limit headers) at once, the events after `delay`;
+ * a truncated body stops halfway through the events and drops the connection.
+ */
+async function streamAnswer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  protocol: FakeCall["protocol"],
+  body: any,
+  reply: AnswerReply | { kind: "truncated-body" },
+  delay: number,
+  limitHeaders: Record<string, string>,
+  lookup: CacheLookup,
+  call: FakeCall,
+): Promise<void> {
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "x-request-id": `req_${randomUUID()}`, "request-id": `req_${randomUUID()}`, ...limitHeaders });
+  response.flushHeaders();
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  if (response.destroyed) return;
+  const answer = success(protocol, body, reply.kind === "truncated-body" ? { kind: "json", value: DEFAULT_VERDICT } : reply, lookup, call);
+  const events = protocol === "openai" ? openaiStreamEvents(answer, body.stream_options?.include_usage === true) : anthropicStreamEvents(answer);
+  if (reply.kind !== "truncated-body") return void response.end(events.join(""));
+  response.write(events.slice(0, Math.floor(events.length / 2)).join(""));
+  setTimeout(() => request.socket.destroy(), 5);
+}
 
 function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, lookup: CacheLookup, call: FakeCall): unknown {
   const model = String(body.model ?? "fake-model");
@@ -329,6 +367,7 @@ function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, 
   const finish = "finishReason" in reply ? (reply.finishReason ?? "stop") : "stop";
   lookup.commit();
   call.promptCache = lookup.usage;
+  call.answeredAt = performance.now();
   const { promptTokens, cacheReadTokens, cacheWriteTokens } = lookup.usage;
   if (protocol === "openai") {
     return {
