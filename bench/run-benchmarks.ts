@@ -22,7 +22,7 @@ import { once } from "node:events";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFakeLlmServer, type FakeLlmServerOptions } from "../test/support/fake-llm-server.js";
+import { startFakeLlmServer, type FakeCall, type FakeLlmServerOptions } from "../test/support/fake-llm-server.js";
 import { PANELIST_BIN as BUILT_BIN } from "../test/support/panelist-bin.js";
 import { measurePromptCache } from "./prompt-cache-figure.js";
 
@@ -42,7 +42,7 @@ async function toolsFile(count: number): Promise<string> {
 }
 
 /** Runs `panelist batch` in its own process; returns wall ms, CPU ms and the summary line. */
-async function batchRun(input: string, server: { openaiBaseUrl: string }, concurrency: number): Promise<{ wallMs: number; cpuMs: number; stdout: string; code: number }> {
+async function batchRun(input: string, server: { openaiBaseUrl: string }, concurrency: number): Promise<{ wallMs: number; cpuMs: number; stdout: string; code: number; startedAt: number; endedAt: number }> {
   const out = await mkdtemp(join(dir, "run-"));
   const usageFile = join(out, "usage.json");
   const started = performance.now();
@@ -54,32 +54,51 @@ async function batchRun(input: string, server: { openaiBaseUrl: string }, concur
   let stdout = "";
   child.stdout!.on("data", (chunk: Buffer) => void (stdout += chunk.toString()));
   const [code] = (await once(child, "exit")) as [number];
-  const wallMs = performance.now() - started;
+  const endedAt = performance.now();
   const usage = JSON.parse(await readFile(usageFile, "utf8")) as { userMs: number; systemMs: number };
-  return { wallMs, cpuMs: usage.userMs + usage.systemMs, stdout, code };
+  return { wallMs: endedAt - started, cpuMs: usage.userMs + usage.systemMs, stdout, code, startedAt: started, endedAt };
 }
 
 /**
  * Runs bench/bare-sdk-run.mjs (plain JavaScript, no compile step) in its own process on the request
- * bodies the server received from Panelist's run; returns its wall ms (spawn to exit, as a batch
- * run is timed: both pay their process start) and its CPU ms, less the time it took to read them.
+ * bodies the server received from Panelist's run (`calls`); returns its wall ms (spawn to exit, as
+ * a batch run is timed: both pay their process start) and its CPU ms, less the time it took to
+ * read them. `client: "http-fetch"` gives the SDK Panelist's own fetch instead of the global one.
  */
-async function bareSdkRun(server: { openaiBaseUrl: string; calls: { body: unknown }[] }, concurrency: number): Promise<{ wallMs: number; cpuMs: number }> {
-  const requests = join(dir, `requests-${server.calls.length}.jsonl`);
+async function bareSdkRun(
+  server: { openaiBaseUrl: string },
+  calls: readonly { body: unknown }[],
+  concurrency: number,
+  client: "global-fetch" | "http-fetch" = "global-fetch",
+): Promise<{ wallMs: number; cpuMs: number; startedAt: number; endedAt: number }> {
+  const requests = join(dir, `requests-${calls.length}.jsonl`);
   // Asked whole, as every call but Panelist's streamed first one was: the bare SDK has no limiter to probe for.
-  const whole = server.calls.map(({ body: { stream: _stream, stream_options: _options, ...body } }: { body: Record<string, unknown> }) => JSON.stringify(body));
+  const whole = calls.map(({ body }) => {
+    const { stream: _stream, stream_options: _options, ...rest } = body as Record<string, unknown>;
+    return JSON.stringify(rest);
+  });
   await writeFile(requests, `${whole.join("\n")}\n`);
   const usageFile = join(dir, "bare-usage.json");
   const started = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "./bench/report-max-rss.mjs", "bench/bare-sdk-run.mjs", server.openaiBaseUrl, requests, String(concurrency)], {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "./bench/report-max-rss.mjs", "bench/bare-sdk-run.mjs", server.openaiBaseUrl, requests, String(concurrency), client], {
     env: { PATH: process.env.PATH ?? "", PANELIST_BENCH_RSS_FILE: usageFile },
     maxBuffer: 1024 * 1024,
   });
+  const endedAt = performance.now();
   // Reading the replayed bodies is the stand-in's own input, not the SDK's work: off its wall and CPU.
   const { loadMs } = JSON.parse(stdout) as { loadMs: number };
-  const wallMs = performance.now() - started - loadMs;
   const usage = JSON.parse(await readFile(usageFile, "utf8")) as { userMs: number; systemMs: number };
-  return { wallMs, cpuMs: usage.userMs + usage.systemMs - loadMs };
+  return { wallMs: endedAt - started - loadMs, cpuMs: usage.userMs + usage.systemMs - loadMs, startedAt: started + loadMs, endedAt };
+}
+
+/**
+ * Where a run's wall went, from the server's side: spawn to its first request, first request to
+ * last answer, last answer to exit (ms).
+ */
+function phases(run: { startedAt: number; endedAt: number }, calls: readonly FakeCall[]): string {
+  const first = Math.min(...calls.map((call) => call.arrivedAt));
+  const last = Math.max(...calls.map((call) => call.answeredAt ?? call.arrivedAt));
+  return `${(first - run.startedAt).toFixed(0)} ms + ${((last - first) / 1000).toFixed(2)} s + ${(run.endedAt - last).toFixed(0)} ms`;
 }
 
 /**
@@ -138,17 +157,22 @@ if (want(1)) {
   const concurrency = 64;
   const latency = 200;
   const input = await toolsFile(1000);
-  const { run, bare } = await withServer({ latencyMs: latency }, async (server) => {
+  const { run, bare, floor, runPhases, barePhases } = await withServer({ latencyMs: latency }, async (server) => {
     const run = await batchRun(input, server, concurrency);
     // The same calls: the bodies Panelist sent, and only those (none from an earlier figure).
-    const bare = await bareSdkRun(server, concurrency);
-    return { run, bare };
+    const sent = server.calls.slice();
+    const bare = await bareSdkRun(server, sent, concurrency);
+    const bareCalls = server.calls.slice(sent.length);
+    // The floor of CPU per call: the SDK over the HTTP client Panelist gives it, no Panelist code.
+    const floor = await bareSdkRun(server, sent, concurrency, "http-fetch");
+    return { run, bare, floor, runPhases: phases(run, sent), barePhases: phases(bare, bareCalls) };
   });
   const ideal = Math.ceil(calls / concurrency) * latency;
   report(
     `1. overhead: ${calls} calls at concurrency ${concurrency}, ${latency} ms latency: wall ${(run.wallMs / 1000).toFixed(2)} s ÷ ideal ${(ideal / 1000).toFixed(2)} s = ${(run.wallMs / ideal).toFixed(3)}; ` +
       `÷ the bare SDK's ${(bare.wallMs / 1000).toFixed(2)} s (${(bare.wallMs / ideal).toFixed(3)} of ideal) = ${(run.wallMs / bare.wallMs).toFixed(3)} (target ≤ 1.02); ` +
-      `CPU ${(run.cpuMs / calls).toFixed(2)} ms per call (target ≤ 1.1; the bare SDK ${(bare.cpuMs / calls).toFixed(2)}); exit ${run.code}`,
+      `spawn to first request + first request to last answer + to exit: Panelist ${runPhases}, the bare SDK ${barePhases}; ` +
+      `CPU ${(run.cpuMs / calls).toFixed(2)} ms per call (target ≤ 1.1; the bare SDK ${(bare.cpuMs / calls).toFixed(2)}; the SDK over Panelist's fetch ${(floor.cpuMs / calls).toFixed(2)}); exit ${run.code}`,
   );
 }
 
@@ -160,7 +184,7 @@ if (want(6)) {
   const input = await toolsFile(500);
   const { run, bare } = await withServer({ latencyMs: latency }, async (server) => {
     const run = await batchRun(input, server, concurrency);
-    return { run, bare: await bareSdkRun(server, concurrency) };
+    return { run, bare: await bareSdkRun(server, server.calls.slice(), concurrency) };
   });
   const ideal = Math.ceil(calls / concurrency) * latency;
   report(
