@@ -22,6 +22,7 @@ import { summarizeRun } from "./summarize-run.js";
 import type { RunOutputs } from "./run-outputs.js";
 import type { RunProgress } from "./run-progress.js";
 import { scheduleJobs } from "./schedule-jobs.js";
+import { AfterCommit } from "./after-commit.js";
 
 /** What a run of reviews needs, for every command. */
 export interface RunReviewsOptions {
@@ -193,6 +194,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
   let cached = 0;
   let notStarted = 0;
   const secrets = [...credentialSecrets(options.credentials), ...(options.sources ? sourceSecrets(options.sources.settings) : [])];
+  const afterCommit = new AfterCommit();
   const record = async (job: ReviewJob, paid: JobOutcome): Promise<void> => {
     // Redacted before it is stored: the store, its exports and every page rendered from it are
     // files a user shares, and a model or server can echo a key back.
@@ -209,9 +211,14 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
       });
     } else store.saveFailure(run.id, job.toolId, outcome.failure, job.sample);
     await store.committed();
+    // Stored first, paid for or not: then a results line or tool page that could not be written
+    // stops the run, as a failed commit does.
+    afterCommit.check();
     options.onOutcome?.(job, outcome);
-    outputs.stored?.(job, outcome);
-    if (outcome.status === "notStarted") return;
+    if (outcome.status === "notStarted") {
+      if (outputs.stored) afterCommit.add(() => outputs.stored!(job, outcome));
+      return;
+    }
     if (outcome.status === "reviewed") {
       progress.done += 1;
       if (outcome.source === "cache") {
@@ -228,7 +235,13 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
     options.onProgress?.({ ...progress });
     const left = (remaining.get(job.toolId) ?? 1) - 1;
     remaining.set(job.toolId, left);
-    if (left === 0) outputs.toolDone?.(toolsById.get(job.toolId)!);
+    // Committed, so the slot may go on: the files follow on the next turn (see AfterCommit).
+    if (outputs.stored || (left === 0 && outputs.toolDone)) {
+      afterCommit.add(() => {
+        outputs.stored?.(job, outcome);
+        if (left === 0) outputs.toolDone?.(toolsById.get(job.toolId)!);
+      });
+    }
   };
 
   let scheduleError: { error: unknown } | undefined;
@@ -248,6 +261,12 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
     } catch (error) {
       scheduleError = { error };
     }
+  }
+
+  try {
+    afterCommit.drain();
+  } catch (error) {
+    scheduleError ??= { error };
   }
 
   const interrupted = Boolean(options.stopSignal?.aborted || options.abortSignal?.aborted || scheduleError);
