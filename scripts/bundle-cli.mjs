@@ -26,7 +26,9 @@ await build({
   legalComments: "external",
   minifyWhitespace: true,
   minifySyntax: true,
-  keepNames: true,
+  // No keepNames: it wraps every named function, the closures made per call included, in a
+  // defineProperty at run time (0.1 s of CPU in figure 1). Error classes are `var X = class`,
+  // whose inferred name is X, which is what PanelistError reads.
   plugins: [englishZod],
   logLevel: "warning",
 });
