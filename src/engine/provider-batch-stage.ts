@@ -61,7 +61,7 @@ export function settleRunBatches(input: RunBatchesInput): Promise<ProviderBatchO
     batches: store.batches,
     apis: input.apis,
     requests: firstRequests,
-    ...(input.useCache ? { alreadyAnswered: (customId: string) => store.getResponse(customId) !== undefined } : {}),
+    ...(input.useCache ? { alreadyAnswered: (customId: string) => store.responses.getResponse(customId) !== undefined } : {}),
     wait: input.wait,
     pollMs: input.config.pollSeconds * 1000,
     ...(input.signal ? { signal: input.signal } : {}),

@@ -140,7 +140,7 @@ async function rerunPrepared(options: RerunReviewsOptions, run: RunRecord, tools
     const outcome = redactDeep(paid, secrets);
     if (outcome.status === "notStarted") return;
     if (outcome.status === "reviewed") {
-      for (const answer of outcome.answers) store.putResponse(answer.requestHash, answer.model, answer.response);
+      for (const answer of outcome.answers) store.responses.putResponse(answer.requestHash, answer.model, answer.response);
       await store.committed();
       // The persona's current reviews of this sample by a model this re-run does not ask are
       // replaced too: another model takes the persona's seat rather than sitting beside it.

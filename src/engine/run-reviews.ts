@@ -147,7 +147,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
   const context = buildJobContext(config, parts, {
     ...(options.abortSignal ? { signal: options.abortSignal } : {}),
     ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
-    ...(options.noCache ? {} : { cache: store }),
+    ...(options.noCache ? {} : { cache: store.responses }),
     ...(config.via === "batch-api" ? { batchResults: { result: (model: string, customId: string) => store.batches.result(run.id, model, customId) } } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.onCall ? { onCall: options.onCall } : {}),
@@ -201,7 +201,7 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
     const outcome = redactDeep(paid, secrets);
     if (outcome.status === "reviewed") {
       // The answers first: a review's answers and the review commit in one transaction.
-      for (const answer of outcome.answers) store.putResponse(answer.requestHash, answer.model, answer.response);
+      for (const answer of outcome.answers) store.responses.putResponse(answer.requestHash, answer.model, answer.response);
       store.saveReview(run.id, job.toolId, outcome.review, {
         sample: job.sample,
         source: outcome.source,

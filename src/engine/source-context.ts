@@ -21,7 +21,7 @@ export function createSourceContext(options: SourceOptions, store: ReviewStore |
     userAgent: `Panelist/${panelistVersion()} (+https://github.com/panelist-dev/panelist; reviews software tools)`,
     allowPrivateHosts: options.allowPrivateHosts,
     allowHosts: options.trustedHosts ?? [],
-    ...(store ? { cache: store.httpCache() } : {}),
+    ...(store ? { cache: store.http } : {}),
   });
   return { http, settings: options.settings, maxDescriptionChars };
 }

@@ -26,7 +26,7 @@ export async function summarizeRun(
   if (!built.report.tools.some((tool) => tool.reviews.length > 0)) return 0;
   const outcome = redactDeep(await runEditorSummary(built.report, moderator, templates, context), secrets);
   if (!outcome.ok) onWarning?.(`editor summary: ${outcome.error}`);
-  if (outcome.ok) for (const answer of outcome.answers) store.putResponse(answer.requestHash, answer.model, answer.response);
+  if (outcome.ok) for (const answer of outcome.answers) store.responses.putResponse(answer.requestHash, answer.model, answer.response);
   const { answers: _answers, ...kept } = outcome.ok ? outcome : { ...outcome, answers: [] };
   store.saveSummary(runId, kept);
   await store.committed();

@@ -1,81 +1,23 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, statSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
-import { ConfigError } from "../errors/config-error.js";
-import type { GenerateSuccess } from "../providers/provider.js";
-import type { AnswerSource, Review, ReviewFailure, SkippedTool } from "../report/report-schema.js";
-import type { CachedHttp, HttpCache } from "../sources/http-client.js";
+import type Database from "better-sqlite3";
+import type { AnswerSource, Review, ReviewFailure } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
-import { MIGRATIONS } from "./migrations.js";
-import { reviewKey } from "./review-key.js";
+import { exportRows, type ExportRow } from "./export-rows.js";
+import { openDatabase } from "./open-database.js";
 import { ProviderBatchStore } from "./provider-batch-store.js";
 import { RerunLog } from "./rerun-log.js";
+import { ResponseCache } from "./response-cache.js";
 import { ReviewEdits, type CurrentEdit } from "./review-edits.js";
+import { reviewKey } from "./review-key.js";
+import { toFailure, toReview, withEdit, withRerun, type FailureRow, type ReviewRow } from "./review-rows.js";
+import { listRunsWithCounts } from "./run-listing.js";
+import { toRunRecord, type RunListing, type RunRecord, type RunRow, type StoredSummary } from "./run-record.js";
+import { StoredHttpCache } from "./stored-http-cache.js";
 import { ToolLabels } from "./tool-labels.js";
 import { WriteQueue } from "./write-queue.js";
 
-/** A run as the store records it. */
-export interface RunRecord {
-  id: string;
-  startedAt: string;
-  finishedAt: string | null;
-  status: "running" | "finished" | "interrupted";
-  /** Hash of what makes two runs the same job (inputs, models, personas, prompts). */
-  signature: string;
-  /** `batch`, `review`… */
-  command: string;
-  config: unknown;
-  models: string[];
-  /** Persona ids with a hash of each persona file (and its name, for runs stored since schema 3). */
-  personas: { id: string; hash: string; name?: string }[];
-  promptHashes: Record<string, string>;
-  inputs: string[];
-  /** What the run planned; null for runs stored before schema 3. */
-  plan: RunPlan | null;
-  /** Tools left out for bad input. */
-  skipped: SkippedTool[];
-  /** The editor summary call, once made. */
-  summary: StoredSummary | null;
-}
-
-/** What a run asks for: enough to tell a missing review from one never planned. */
-export interface RunPlan {
-  /** The models each persona reviews with, by persona id, in panel order. */
-  panel: Record<string, string[]>;
-  /** Samples of each (tool, persona, model); sample numbers 0 … samples-1. */
-  samples: number;
-  /** compare --swap: a second pass with the tools reversed, as samples samples … 2·samples-1. */
-  swap: boolean;
-  /** A head-to-head comparison (its report has a pick). */
-  compare: boolean;
-  /** Hash of the prompt templates and spotlight mode that made the run's prompts. */
-  promptHash: string;
-}
-
-/** The moderator's editor summary of a run, or why there is none, with what the call cost. */
-export type StoredSummary =
-  | { ok: true; summary: string; usage: StoredUsage; attempts: number; costUsd: number | null }
-  | { ok: false; error: string; usage: StoredUsage; attempts: number; costUsd: number | null };
-
-/** Token counts as stored. */
-export interface StoredUsage {
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-}
-
-/** A run with its counts, for `panelist runs`. */
-export interface RunListing extends RunRecord {
-  tools: number;
-  reviews: number;
-  /** Failed reviews (not counting those never started). */
-  failures: number;
-  /** Reviews not started (--max-cost). */
-  notStarted: number;
-  /** USD of every call of the run; null when a model had no known price. */
-  costUsd: number | null;
-}
+export type { RunListing, RunPlan, RunRecord, StoredSummary, StoredUsage } from "./run-record.js";
+export type { ExportRow } from "./export-rows.js";
 
 /** How a review was made besides its content: the key's sample, the source, the hashes. */
 export interface ReviewDetails {
@@ -102,48 +44,13 @@ export interface StoredTool {
   contentHash: string;
 }
 
-/** One flat row per review, for spreadsheets and notebooks (`panelist export`). */
-export interface ExportRow {
-  runId: string;
-  tool: string;
-  identity: string;
-  category: string | null;
-  pricing: string | null;
-  url: string | null;
-  /** Characters in the tool's description. */
-  descriptionChars: number;
-  persona: string;
-  model: string;
-  verdict: string;
-  confidence: number;
-  quote: string;
-  rationale: string;
-  strengths: string;
-  risks: string;
-  pricingRead: string | null;
-  /** 0-based sample number. */
-  sample: number;
-  /** Where the answer came from: `call`, `cache` or `batch`. */
-  source: AnswerSource;
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-  latencyMs: number;
-  attempts: number;
-  fromCache: boolean;
-  createdAt: string;
-}
-
-/** A stored provider answer, served again for an identical request. */
-export type CachedResponse = Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel">;
-
 export { reviewKey } from "./review-key.js";
 
 /**
- * The SQLite store: runs, tools, reviews, failures and the response cache; provider batches are
- * reached through {@link batches}. Every SQL statement of Panelist lives in src/store/. Writes are transactions, so a review is stored whole or not at all,
- * and WAL journaling keeps what was committed through a kill -9.
+ * The SQLite store: runs, tools, reviews and failures here; provider batches, editors' edits and
+ * labels, re-runs, the response cache and the HTTP cache through the sub-stores it holds. Every
+ * SQL statement of Panelist lives in src/store/. Writes are transactions, so a review is stored
+ * whole or not at all, and WAL journaling keeps what was committed through a kill -9.
  *
  * Reviews, failures and cached responses are queued and committed together at the end of the
  * event-loop turn ({@link committed} resolves then); any other statement, read or write, commits
@@ -163,6 +70,10 @@ export class ReviewStore {
   readonly labels: ToolLabels;
   /** Re-runs of a run's reviews (`panelist rerun`, the workbench). */
   readonly reruns: RerunLog;
+  /** Providers' answers by request hash, served again for an identical request. */
+  readonly responses: ResponseCache;
+  /** The sources' HTTP responses by URL (GitHub, npm, the Hub, pages). */
+  readonly http: StoredHttpCache;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -171,6 +82,8 @@ export class ReviewStore {
     this.edits = new ReviewEdits(db, (sql) => this.statement(sql));
     this.labels = new ToolLabels((sql) => this.statement(sql));
     this.reruns = new RerunLog((sql) => this.statement(sql));
+    this.responses = new ResponseCache((sql) => this.statement(sql), this.writes);
+    this.http = new StoredHttpCache((sql) => this.statement(sql));
   }
 
   private statement(sql: string): Database.Statement {
@@ -189,38 +102,7 @@ export class ReviewStore {
    * database, one from a newer Panelist) is a ConfigError naming `--store` and the path.
    */
   static open(path: string, options: { setting?: string; create?: boolean } = {}): ReviewStore {
-    const setting = options.setting ?? "--store";
-    if (path !== ":memory:") {
-      const existing = statIfAny(path);
-      if (existing?.isDirectory()) throw new ConfigError(setting, `${path} is a folder, not a store file`);
-      // A command that only reads (runs, report, stats, export) must not leave an empty store behind a typo.
-      if (!existing && options.create === false) throw new ConfigError(setting, `no store at ${path} (runs are kept in ./panelist.db unless --store or PANELIST_STORE names another)`);
-      if (!existing) {
-        try {
-          mkdirSync(dirname(path), { recursive: true });
-        } catch (error) {
-          throw new ConfigError(setting, `${path}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-        }
-      }
-    }
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(path);
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-      db.pragma("foreign_keys = ON");
-      db.pragma("busy_timeout = 5000");
-      const store = new ReviewStore(db);
-      store.migrate(path, setting);
-      // A damaged page anywhere shows here rather than halfway through a paid run.
-      const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") throw new ConfigError(setting, `${path}: the database is damaged (${String(check).split("\n")[0]})`);
-      return store;
-    } catch (error) {
-      db?.close();
-      if (error instanceof ConfigError) throw error;
-      throw new ConfigError(setting, `${path}: ${storeProblem(error)}`);
-    }
+    return new ReviewStore(openDatabase(path, options.setting ?? "--store", options.create ?? true));
   }
 
   /** The schema version: how many migrations have been applied. */
@@ -240,19 +122,6 @@ export class ReviewStore {
    */
   committed(): Promise<void> {
     return this.writes.committed();
-  }
-
-  private migrate(path: string, setting: string): void {
-    const current = this.schemaVersion;
-    if (current > MIGRATIONS.length) {
-      throw new ConfigError(setting, `${path} was written by a newer Panelist (store schema ${current}; this one knows ${MIGRATIONS.length}): upgrade Panelist`);
-    }
-    for (let version = current; version < MIGRATIONS.length; version += 1) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[version]!);
-        this.db.pragma(`user_version = ${version + 1}`);
-      })();
-    }
   }
 
   /** Records a new run and returns its id (sortable by start time). */
@@ -295,33 +164,7 @@ export class ReviewStore {
 
   /** Runs newest first with their counts and cost, at most `limit`; `tool` keeps runs with a tool of that name (case-insensitive part). */
   listRunsWithCounts(options: { limit?: number; tool?: string } = {}): RunListing[] {
-    const rows = this.statement(
-        `SELECT r.*,
-           (SELECT COUNT(*) FROM run_tools rt WHERE rt.run_id = r.id) AS tool_count,
-           (SELECT COUNT(*) FROM reviews v WHERE v.run_id = r.id AND v.superseded_at IS NULL) AS review_count,
-           (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.kind NOT IN ('budget', 'stopped')) AS failure_count,
-           (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.kind IN ('budget', 'stopped')) AS not_started_count,
-           (SELECT COALESCE(SUM(cost_usd), 0) FROM reviews v WHERE v.run_id = r.id) + (SELECT COALESCE(SUM(cost_usd), 0) FROM failures f WHERE f.run_id = r.id)
-             + (SELECT COALESCE(SUM(failed_cost_usd), 0) FROM reruns rr WHERE rr.run_id = r.id) AS cost,
-           (SELECT COUNT(*) FROM reviews v WHERE v.run_id = r.id AND v.cost_usd IS NULL) + (SELECT COUNT(*) FROM failures f WHERE f.run_id = r.id AND f.cost_usd IS NULL AND f.attempts > 0) AS unpriced
-         FROM runs r
-         WHERE ? IS NULL OR EXISTS (SELECT 1 FROM run_tools rt JOIN tools t ON t.id = rt.tool_id WHERE rt.run_id = r.id AND instr(lower(t.name), lower(?)) > 0)
-         ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
-      )
-      .all(options.tool ?? null, options.tool ?? null, options.limit ?? -1) as (RunRow & { tool_count: number; review_count: number; failure_count: number; not_started_count: number; cost: number; unpriced: number })[];
-    return rows.map((row) => {
-      const record = toRunRecord(row);
-      const summaryCost = record.summary ? record.summary.costUsd : 0;
-      const unpriced = row.unpriced > 0 || (record.summary !== null && record.summary.costUsd === null && record.summary.attempts > 0);
-      return {
-        ...record,
-        tools: row.tool_count,
-        reviews: row.review_count,
-        failures: row.failure_count,
-        notStarted: row.not_started_count,
-        costUsd: unpriced ? null : Math.round((row.cost + (summaryCost ?? 0)) * 1_000_000) / 1_000_000,
-      };
-    });
+    return listRunsWithCounts((sql) => this.statement(sql), options);
   }
 
   setRunStatus(id: string, status: RunRecord["status"]): void {
@@ -451,7 +294,7 @@ export class ReviewStore {
     return rows.map((row) => ({ ...withEdit(toReview(row), edits.get(row.id)), supersededAt: row.superseded_at ?? "" }));
   }
 
-  /** Stores (or replaces) the failure of one review of a run (queued: see {@link committed}). */
+  /** Stores (or replaces) the failure of one review of a run (queued: see {@link ReviewStore.committed}). */
   saveFailure(runId: string, toolId: number, failure: ReviewFailure, sample: number): void {
     const createdAt = new Date().toISOString();
     this.writes.add(() => this.writeFailure(runId, toolId, failure, sample, createdAt));
@@ -487,87 +330,9 @@ export class ReviewStore {
     return row.pairs === personas.length * models.length;
   }
 
-  /** The stored answer to a request with this hash, if one was stored. */
-  getResponse(requestHash: string): CachedResponse | undefined {
-    const row = this.statement("SELECT * FROM responses WHERE request_hash = ?").get(requestHash) as ResponseRow | undefined;
-    if (!row) return undefined;
-    return { text: row.text, usage: JSON.parse(row.usage_json), finishReason: JSON.parse(row.finish_reason_json), responseModel: row.response_model };
-  }
-
-  /** Stores a provider's answer under its request hash (queued: see {@link committed}). */
-  putResponse(requestHash: string, model: string, response: CachedResponse): void {
-    const createdAt = new Date().toISOString();
-    this.writes.add(() =>
-      this.statement("INSERT OR REPLACE INTO responses (request_hash, model, text, usage_json, finish_reason_json, response_model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(requestHash, model, response.text, JSON.stringify(response.usage), JSON.stringify(response.finishReason), response.responseModel, createdAt),
-    );
-  }
-
-  /** The stored copy of a source's HTTP response for this URL, if one was kept. */
-  getHttp(url: string): CachedHttp | undefined {
-    const row = this.statement("SELECT * FROM http_cache WHERE url = ?").get(url) as HttpCacheRow | undefined;
-    if (!row) return undefined;
-    return {
-      status: row.status,
-      headers: JSON.parse(row.headers_json),
-      text: row.body,
-      ...(row.etag === null ? {} : { etag: row.etag }),
-      ...(row.last_modified === null ? {} : { lastModified: row.last_modified }),
-      fetchedAt: row.fetched_at,
-    };
-  }
-
-  /** Stores (or replaces) the copy of a response for this URL, at once: a fetch is not a review to batch. */
-  putHttp(url: string, entry: CachedHttp): void {
-    this.statement("INSERT OR REPLACE INTO http_cache (url, status, headers_json, body, etag, last_modified, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(url, entry.status, JSON.stringify(entry.headers), entry.text, entry.etag ?? null, entry.lastModified ?? null, entry.fetchedAt);
-  }
-
-  /** The store as the sources' HTTP cache ({@link getHttp}, {@link putHttp}). */
-  httpCache(): HttpCache {
-    return { get: (url) => this.getHttp(url), put: (url, entry) => this.putHttp(url, entry) };
-  }
-
   /** The reviews of a run as flat rows, in tool order then persona and model, read lazily. */
-  *exportRows(runId: string): Generator<ExportRow> {
-    const statement = this.statement(
-      `SELECT r.*, t.identity, t.record_json FROM reviews r JOIN tools t ON t.id = r.tool_id
-       JOIN run_tools rt ON rt.run_id = r.run_id AND rt.tool_id = r.tool_id
-       WHERE r.run_id = ? AND r.superseded_at IS NULL ORDER BY rt.position, r.persona, r.model, r.sample`,
-    );
-    const edits = this.edits.currentForRun(runId);
-    for (const row of statement.iterate(runId) as Iterable<ReviewRow & { identity: string; record_json: string }>) {
-      const tool = JSON.parse(row.record_json) as Tool;
-      const review = withEdit(toReview(row), edits.get(row.id));
-      yield {
-        runId: row.run_id,
-        tool: tool.name,
-        identity: row.identity,
-        category: tool.category ?? null,
-        pricing: tool.pricing ?? null,
-        url: tool.url ?? null,
-        descriptionChars: tool.description.length,
-        persona: review.persona,
-        model: review.model,
-        verdict: review.verdict,
-        confidence: review.confidence,
-        quote: review.quote,
-        rationale: review.rationale,
-        strengths: review.strengths.join("; "),
-        risks: review.risks.join("; "),
-        pricingRead: review.pricingRead ?? null,
-        sample: row.sample,
-        source: row.source,
-        inputTokens: review.usage.inputTokens,
-        cachedInputTokens: review.usage.cachedInputTokens,
-        outputTokens: review.usage.outputTokens,
-        costUsd: review.costUsd,
-        latencyMs: review.latencyMs,
-        attempts: review.attempts,
-        fromCache: row.source === "cache",
-        createdAt: row.created_at,
-      };
-    }
+  exportRows(runId: string): Generator<ExportRow> {
+    return exportRows((sql) => this.statement(sql), (id) => this.edits.currentForRun(id), runId);
   }
 
   /** Counts, for tests and summaries. */
@@ -576,184 +341,4 @@ export class ReviewStore {
     const failures = (this.statement("SELECT COUNT(*) AS n FROM failures WHERE run_id = ? AND kind NOT IN ('budget', 'stopped')").get(runId) as { n: number }).n;
     return { reviews, failures };
   }
-}
-
-
-function statIfAny(path: string): ReturnType<typeof statSync> | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** One line for why SQLite refused a store file. */
-function storeProblem(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === "SQLITE_NOTADB") return "not a Panelist store (the file is not a SQLite database)";
-  if (code === "SQLITE_CORRUPT") return "the database is damaged";
-  if (code === "SQLITE_CANTOPEN" || code === "EACCES" || code === "SQLITE_READONLY") return "cannot be opened for writing (check the path and its permissions)";
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
-}
-
-interface RunRow {
-  id: string;
-  started_at: string;
-  finished_at: string | null;
-  status: RunRecord["status"];
-  signature: string;
-  command: string;
-  config_json: string;
-  models_json: string;
-  personas_json: string;
-  prompt_hashes_json: string;
-  inputs_json: string;
-  plan_json: string | null;
-  skipped_json: string;
-  summary_json: string | null;
-}
-
-interface ReviewRow {
-  id: number;
-  run_id: string;
-  tool_id: number;
-  persona: string;
-  model: string;
-  sample: number;
-  verdict: "ship" | "skip";
-  confidence: number;
-  quote: string;
-  rationale: string;
-  strengths_json: string;
-  risks_json: string;
-  pricing_read: string | null;
-  input_tokens: number;
-  cached_input_tokens: number;
-  output_tokens: number;
-  cost_usd: number | null;
-  latency_ms: number;
-  attempts: number;
-  response_model: string;
-  finish_reason: string;
-  repairs_json: string | null;
-  reasked: number;
-  source: AnswerSource;
-  seed: number | null;
-  created_at: string;
-  superseded_at: string | null;
-  superseded_by: number | null;
-  rerun_id: number | null;
-}
-
-interface FailureRow {
-  tool_id: number;
-  persona: string;
-  model: string;
-  sample: number;
-  kind: string;
-  error: string;
-  raw_text: string | null;
-  attempts: number;
-  input_tokens: number;
-  cached_input_tokens: number;
-  output_tokens: number;
-  cost_usd: number | null;
-}
-
-interface HttpCacheRow {
-  status: number;
-  headers_json: string;
-  body: string;
-  etag: string | null;
-  last_modified: string | null;
-  fetched_at: string;
-}
-
-interface ResponseRow {
-  text: string;
-  usage_json: string;
-  finish_reason_json: string;
-  response_model: string;
-}
-
-function toRunRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    status: row.status,
-    signature: row.signature,
-    command: row.command,
-    config: JSON.parse(row.config_json),
-    models: JSON.parse(row.models_json),
-    personas: JSON.parse(row.personas_json),
-    promptHashes: JSON.parse(row.prompt_hashes_json),
-    inputs: JSON.parse(row.inputs_json),
-    plan: row.plan_json ? JSON.parse(row.plan_json) : null,
-    skipped: JSON.parse(row.skipped_json ?? "[]"),
-    summary: row.summary_json ? JSON.parse(row.summary_json) : null,
-  };
-}
-
-function toFailure(row: FailureRow): ReviewFailure {
-  return {
-    persona: row.persona,
-    model: row.model,
-    kind: row.kind,
-    error: row.error,
-    ...(row.raw_text === null ? {} : { rawText: row.raw_text }),
-    attempts: row.attempts,
-    usage: { inputTokens: row.input_tokens, cachedInputTokens: row.cached_input_tokens, outputTokens: row.output_tokens },
-    costUsd: row.cost_usd,
-  };
-}
-
-function toReview(row: ReviewRow): Review {
-  return {
-    id: row.id,
-    version: 0,
-    persona: row.persona,
-    model: row.model,
-    verdict: row.verdict,
-    confidence: row.confidence,
-    quote: row.quote,
-    rationale: row.rationale,
-    strengths: JSON.parse(row.strengths_json),
-    risks: JSON.parse(row.risks_json),
-    ...(row.pricing_read === null ? {} : { pricingRead: row.pricing_read }),
-    usage: { inputTokens: row.input_tokens, cachedInputTokens: row.cached_input_tokens, outputTokens: row.output_tokens },
-    latencyMs: row.latency_ms,
-    responseModel: row.response_model,
-    finishReason: row.finish_reason,
-    attempts: row.attempts,
-    costUsd: row.cost_usd,
-    ...(row.repairs_json ? { repairs: JSON.parse(row.repairs_json) } : {}),
-    ...(row.reasked ? { reasked: true as const } : {}),
-    source: row.source,
-    ...(row.source === "cache" ? { fromCache: true as const } : {}),
-    ...(row.source === "batch" ? { viaBatch: true as const } : {}),
-    sample: row.sample,
-    ...(row.seed === null ? {} : { seed: row.seed }),
-  };
-}
-
-/** A review as an editor left it: the edited quote, verdict and confidence, with the model's original kept beside them. */
-function withEdit(review: Review, current: CurrentEdit | undefined): Review {
-  if (!current) return review;
-  const { edit } = current;
-  if (!edit) return { ...review, version: current.version };
-  return {
-    ...review,
-    version: current.version,
-    quote: edit.quote!,
-    verdict: edit.verdict!,
-    confidence: edit.confidence!,
-    edit: { editor: edit.editor, at: edit.at, reason: edit.reason, original: { quote: review.quote, verdict: review.verdict, confidence: review.confidence } },
-  };
-}
-
-/** A re-run's review says when, by whom and which review it replaced. */
-function withRerun(review: Review, row: { rerun_id: number | null; rerun_editor: string | null; replaces: number | null; created_at: string }): Review {
-  if (row.rerun_id === null || row.replaces === null) return review;
-  return { ...review, rerun: { at: row.created_at, editor: row.rerun_editor ?? "", replaces: row.replaces } };
 }

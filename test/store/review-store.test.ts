@@ -79,7 +79,7 @@ describe("ReviewStore", () => {
     const store = ReviewStore.open(path);
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
     expect(store.getRun("r1")?.status).toBe("finished");
-    expect(store.getHttp("https://example.com/")).toBeUndefined();
+    expect(store.http.get("https://example.com/")).toBeUndefined();
     store.close();
   });
 
@@ -88,14 +88,14 @@ describe("ReviewStore", () => {
     const store = ReviewStore.open(path);
     const url = "https://registry.npmjs.org/ky";
     const entry = { status: 200, headers: { "content-type": "application/json", etag: '"v1"' }, text: '{"name":"ky"}', etag: '"v1"', lastModified: "Tue, 01 Dec 2026 10:00:00 GMT", fetchedAt: "2026-12-01T10:00:00.000Z" };
-    store.putHttp(url, entry);
-    expect(store.getHttp(url)).toEqual(entry);
-    const cache = store.httpCache();
+    store.http.put(url, entry);
+    expect(store.http.get(url)).toEqual(entry);
+    const cache = store.http;
     cache.put(url, { status: 200, headers: {}, text: "é ünïcode", etag: '"v2"', fetchedAt: "2026-12-02T10:00:00.000Z" });
     store.close();
     const reopened = ReviewStore.open(path);
-    expect(reopened.httpCache().get(url)).toEqual({ status: 200, headers: {}, text: "é ünïcode", etag: '"v2"', fetchedAt: "2026-12-02T10:00:00.000Z" });
-    expect(reopened.getHttp(`${url}/other`)).toBeUndefined();
+    expect(reopened.http.get(url)).toEqual({ status: 200, headers: {}, text: "é ünïcode", etag: '"v2"', fetchedAt: "2026-12-02T10:00:00.000Z" });
+    expect(reopened.http.get(`${url}/other`)).toBeUndefined();
     reopened.close();
   });
 

@@ -32,7 +32,7 @@ describe("grouped writes", () => {
     const run = store.createRun(runMeta);
     const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     for (const persona of ["skeptic", "futurist", "pragmatist"]) {
-      store.putResponse(`hash-${persona}`, "openai:m", { text: "{}", usage: review(persona).usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
+      store.responses.putResponse(`hash-${persona}`, "openai:m", { text: "{}", usage: review(persona).usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
       store.saveReview(run.id, stored!.toolId, review(persona), { sample: 0, source: "call" });
     }
     // Queued, not yet committed: a kill -9 now would lose them, like calls in flight.
@@ -46,8 +46,8 @@ describe("grouped writes", () => {
     const store = ReviewStore.open(join(await temporaryDirectory(), "r.db"));
     const run = store.createRun(runMeta);
     const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
-    store.putResponse("h1", "openai:m", { text: "answer", usage: review("skeptic").usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
-    expect(store.getResponse("h1")?.text).toBe("answer");
+    store.responses.putResponse("h1", "openai:m", { text: "answer", usage: review("skeptic").usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
+    expect(store.responses.getResponse("h1")?.text).toBe("answer");
     store.saveReview(run.id, stored!.toolId, review("skeptic"), { sample: 0, source: "call" });
     expect(store.counts(run.id)).toEqual({ reviews: 1, failures: 0 });
     store.close();
