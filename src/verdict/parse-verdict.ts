@@ -1,5 +1,9 @@
 import type { z } from "zod";
-import { decodeJsonString, findObjectSpans, parseLooseJson, type ObjectSpan } from "./repair-json.js";
+import { findObjectSpans, type ObjectSpan } from "./find-object-spans.js";
+import { decodeJsonString } from "./json-string-literal.js";
+import { normalizeConfidence, normalizeList, normalizeText, normalizeVerdictWord, stripQuoteMarks } from "./normalize-verdict-values.js";
+import { parseLooseJson } from "./repair-json.js";
+import { isRecord, locateVerdict, pickFields } from "./verdict-fields.js";
 import { verdictSchema, type Verdict } from "./verdict-schema.js";
 
 /** The outcome of reading a model's answer as a verdict. */
@@ -152,35 +156,6 @@ function readCandidate(spanText: string, level: number): Attempt {
     : { ok: false, reason: oneLine(`invalid JSON: ${parsed.reason}`), rank: RANK.invalidJson, unparsed: true };
 }
 
-const FIELDS = ["verdict", "confidence", "quote", "rationale", "strengths", "risks", "pricingRead"] as const;
-type Field = (typeof FIELDS)[number];
-
-/** The field names, compared without case, spaces, `_` or `-`. */
-const CANONICAL = new Map<string, Field>(FIELDS.map((field) => [squash(field), field]));
-/** Other names models give the fields; used only when the real name is absent. */
-const ALIASES = new Map<string, Field>([
-  ["decision", "verdict"],
-  ["confidencescore", "confidence"],
-  ["pullquote", "quote"],
-  ["reasoning", "rationale"],
-  ["reason", "rationale"],
-  ["explanation", "rationale"],
-  ["pros", "strengths"],
-  ["cons", "risks"],
-  ["concerns", "risks"],
-  ["weaknesses", "risks"],
-  ["pricing", "pricingRead"],
-]);
-
-function squash(key: string): string {
-  return key.toLowerCase().replace(/[\s_-]/g, "");
-}
-
-function fieldOf(key: string): Field | undefined {
-  const squashed = squash(key);
-  return CANONICAL.get(squashed) ?? ALIASES.get(squashed);
-}
-
 /** Finds the verdict object in a parsed value, maps its keys, normalises its values, validates it. */
 function checkVerdict(value: unknown): Attempt {
   const repairs: string[] = [];
@@ -200,122 +175,6 @@ function checkVerdict(value: unknown): Attempt {
   const result = verdictSchema.safeParse(candidate);
   if (result.success) return { ok: true, verdict: result.data, repairs };
   return { ok: false, reason: describeIssue(result.error.issues[0], candidate), rank: RANK.schema, unparsed: false };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** A JSON Schema node, as a model echoing the schema writes it: `{"type": "string", "enum": […]}`. */
-function isSchemaNode(value: unknown): boolean {
-  return isRecord(value) && (typeof value.type === "string" || Array.isArray(value.enum));
-}
-
-/**
- * Returns the object holding the verdict fields, or why there is none. Unwraps only what is
- * unambiguous: an object without verdict fields of its own whose single object-valued member is the
- * only place they can be (`{"review": {…}}`, `{"verdict": {…}}`, `{"reviews": [{…}]}`, a schema
- * echo filled in under `properties`, a tool call whose `arguments` is a JSON string).
- */
-function locateVerdict(value: unknown, repairs: string[], depth: number): Record<string, unknown> | string {
-  if (!isRecord(value)) return "the JSON is not an object";
-  const entries = Object.entries(value);
-  const properties = isRecord(value.properties) ? Object.values(value.properties) : [];
-  const schemaEcho = properties.some(isSchemaNode) || entries.some(([key, entry]) => fieldOf(key) !== undefined && isSchemaNode(entry));
-  if (schemaEcho) return "the answer is the JSON Schema itself, not a verdict filled in";
-  const holds = (names: Map<string, Field>): boolean => entries.some(([key, entry]) => names.has(squash(key)) && !isRecord(entry));
-  if (holds(CANONICAL)) return value;
-  const nested = entries.map(([, entry]) => nestedObject(entry)).filter((entry) => entry !== undefined);
-  if (nested.length === 1 && depth < 3) {
-    repairs.push("wrapper object", ...nested[0]!.repairs);
-    return locateVerdict(nested[0]!.value, repairs, depth + 1);
-  }
-  // Only aliases (`decision`, `pros`) and nothing to unwrap: this is the verdict, in other words.
-  return holds(ALIASES) ? value : "no verdict fields in the JSON object";
-}
-
-/** A member that may hold the verdict: an object, a list of one object, or an object encoded as a string. */
-function nestedObject(entry: unknown): { value: unknown; repairs: string[] } | undefined {
-  if (isRecord(entry)) return { value: entry, repairs: [] };
-  if (Array.isArray(entry)) return entry.length === 1 && isRecord(entry[0]) ? { value: entry[0], repairs: [] } : undefined;
-  if (typeof entry !== "string" || !entry.trimStart().startsWith("{")) return undefined;
-  const parsed = parseLooseJson(entry.trim());
-  return parsed.ok && isRecord(parsed.value) ? { value: parsed.value, repairs: ["double-encoded JSON", ...parsed.repairs] } : undefined;
-}
-
-/** Maps keys to fields: exact names (any case or spelling) first, then aliases; the rest is dropped. */
-function pickFields(object: Record<string, unknown>, repairs: string[]): Map<Field, unknown> {
-  const fields = new Map<Field, unknown>();
-  for (const table of [CANONICAL, ALIASES]) {
-    for (const [key, entry] of Object.entries(object)) {
-      const field = table.get(squash(key));
-      if (field === undefined || fields.has(field)) continue;
-      if (key !== field) repairs.push("key names");
-      fields.set(field, entry);
-    }
-  }
-  return fields;
-}
-
-/** `"Ship"`, `"SHIP it"`, `"ship."`, `"**Skip**"` and `"don't ship"` are clear; `"yes"`/`"no"` are not. */
-function normalizeVerdictWord(value: unknown, repairs: string[]): unknown {
-  if (typeof value !== "string" || value.length > 40) return value;
-  const words = value.toLowerCase().replace(/\u2019/g, "'").replace(/[^a-z' ]+/g, " ").replace(/\s+/g, " ").trim();
-  let normalized: string | undefined;
-  if (words === "ship" || words === "ship it") normalized = "ship";
-  else if (words === "skip" || words === "skip it") normalized = "skip";
-  else if (/^(?:don't|dont|do not|no|not|won't|wont|would not|wouldn't) ship(?: it)?$/.test(words)) normalized = "skip";
-  if (normalized === undefined) return value;
-  if (normalized !== value) repairs.push("verdict wording");
-  return normalized;
-}
-
-/** 0.8 stays; 80, `"80%"` and `"8/10"` mean 0.8; `"0.8"` is a number. Over 100, or a word, stays invalid. */
-function normalizeConfidence(value: unknown, repairs: string[]): unknown {
-  let number = value;
-  if (typeof value === "string" && value.length <= 40) {
-    const text = value.trim();
-    const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-    const fraction = /^(\d+(?:\.\d+)?)\s*\/\s*(10|100)$/.exec(text);
-    if (percent) number = Number(percent[1]) / 100;
-    else if (fraction) number = Number(fraction[1]) / Number(fraction[2]);
-    else if (/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text)) number = Number(text);
-    else return value;
-    repairs.push("confidence as text");
-  }
-  if (typeof number === "number" && number > 1 && number <= 100) {
-    repairs.push("confidence as percentage");
-    return number / 100;
-  }
-  return number;
-}
-
-/** Trims text; a text split into an array of strings is joined with spaces. */
-function normalizeText(value: unknown, repairs: string[]): unknown {
-  if (Array.isArray(value) && value.length > 0 && value.every((part) => typeof part === "string")) {
-    repairs.push("text as array");
-    return value.map((part: string) => part.trim()).join(" ").trim();
-  }
-  return typeof value === "string" ? value.trim() : value;
-}
-
-/** A pull quote wrapped in its own quotation marks loses them: the page adds its own. */
-function stripQuoteMarks(value: unknown, repairs: string[]): unknown {
-  if (typeof value !== "string" || value.length < 3) return value;
-  const pair = `${value[0]}${value[value.length - 1]}`;
-  if (pair !== '""' && pair !== "\u201C\u201D") return value;
-  const inner = value.slice(1, -1);
-  if (inner.includes(value[0]!)) return value;
-  repairs.push("quote marks");
-  return inner.trim();
-}
-
-/** A single string becomes a one-item list; null or absent becomes empty. */
-function normalizeList(value: unknown, repairs: string[]): unknown {
-  if (value === null || value === undefined) return [];
-  if (typeof value !== "string") return value;
-  repairs.push("list as string");
-  return value.trim() === "" ? [] : [value.trim()];
 }
 
 /** One line naming the field, what was expected and what came. */

@@ -1,32 +1,17 @@
 /**
- * Reading JSON the way language models write it: a brace-aware scanner that finds object spans in
- * free text, and a tolerant parser that accepts common near-JSON and names each repair it made.
- * Pure, linear in the input, and nothing here throws to the caller.
+ * Reading JSON the way language models write it: a tolerant parser that accepts common near-JSON
+ * and names each repair it made (the spans it reads are found by find-object-spans.ts). Pure,
+ * linear in the input, and nothing here throws to the caller.
  */
+import { CLOSING_QUOTE, commentEnd, readQuoted } from "./json-string-literal.js";
 
 /** The outcome of {@link parseLooseJson}. */
 export type LooseJsonResult =
   | { ok: true; value: unknown; /** Kinds of repair needed; empty when the text was strict JSON. */ repairs: string[] }
   | { ok: false; /** One line: what is wrong and where. */ reason: string; /** True when the text ended before the value did. */ truncated: boolean };
 
-/** A `{…}` span of a text, as found by {@link findObjectSpans}. */
-export interface ObjectSpan {
-  /** Index of the opening brace. */
-  start: number;
-  /** Index just past the closing brace, or the text's length when the span never closes. */
-  end: number;
-  /** False when the text ended inside the span (the answer was cut off, or the brace was prose). */
-  complete: boolean;
-}
-
 /** Nesting deeper than this is refused: no verdict needs it, and the recursion must stay bounded. */
 const MAX_DEPTH = 64;
-/** How many times the scanner looks again after a brace that never closes (each look is linear). */
-const MAX_RESTARTS = 8;
-
-/** Each opening quote and the quote that closes it; models mix straight and typographic quotes. */
-const CLOSING_QUOTE = new Map([['"', '"'], ["'", "'"], ["\u201C", "\u201D"], ["\u201D", "\u201D"], ["\u2018", "\u2019"], ["\u2019", "\u2019"]]);
-const SIMPLE_ESCAPES = new Map([['"', '"'], ["\\", "\\"], ["/", "/"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"]]);
 const LITERALS = new Map<string, [unknown, string | undefined]>([
   ["true", [true, undefined]],
   ["false", [false, undefined]],
@@ -60,76 +45,6 @@ export function parseLooseJson(text: string): LooseJsonResult {
     if (error instanceof Failure) return { ok: false, reason: error.message, truncated: error.truncated };
     return { ok: false, reason: `unreadable JSON (${String(error)})`, truncated: false };
   }
-}
-
-/**
- * Finds top-level `{…}` spans in free text, in order. Quotes only count inside a span, so prose
- * apostrophes before the JSON do no harm; inside one, strings of any quote style, escapes and
- * comments are skipped, so braces in them do not count. A brace that never closes gives an
- * incomplete span, and the scan looks again just after it, since it may have been prose (`{it's`).
- */
-export function findObjectSpans(text: string, limit = 200): ObjectSpan[] {
-  const spans: ObjectSpan[] = [];
-  let from = 0;
-  let restarts = 0;
-  while (spans.length < limit) {
-    const start = text.indexOf("{", from);
-    if (start === -1) break;
-    const end = closingBrace(text, start);
-    if (end !== -1) {
-      spans.push({ start, end, complete: true });
-      from = end;
-      continue;
-    }
-    spans.push({ start, end: text.length, complete: false });
-    restarts += 1;
-    if (restarts > MAX_RESTARTS) break;
-    from = start + 1;
-  }
-  return spans;
-}
-
-/**
- * Decodes a JSON string literal (quotes included), tolerating invalid escapes; `undefined` when
- * `literal` is not exactly one string.
- */
-export function decodeJsonString(literal: string): string | undefined {
-  if (!CLOSING_QUOTE.has(literal[0] ?? "")) return undefined;
-  try {
-    const value: unknown = JSON.parse(literal);
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    const read = readQuoted(literal, 0);
-    return read.terminated && read.end === literal.length ? read.value : undefined;
-  }
-}
-
-/** Index just past the brace that closes the one at `start`, or -1 when the text ends first. */
-function closingBrace(text: string, start: number): number {
-  let depth = 0;
-  let index = start;
-  while (index < text.length) {
-    const char = text[index]!;
-    if (char === "{") depth += 1;
-    else if (char === "}") {
-      depth -= 1;
-      if (depth === 0) return index + 1;
-    } else if (CLOSING_QUOTE.has(char)) {
-      const string = readQuoted(text, index);
-      if (!string.terminated) return -1;
-      index = string.end;
-      continue;
-    } else if (char === "\\") {
-      // Outside a string only escaped JSON (`{\"verdict\": …}`) has backslashes: skip the pair.
-      index += 2;
-      continue;
-    } else if (char === "/" && (text[index + 1] === "/" || text[index + 1] === "*")) {
-      index = commentEnd(text, index);
-      continue;
-    }
-    index += 1;
-  }
-  return -1;
 }
 
 interface Cursor {
@@ -282,77 +197,6 @@ function skipSpace(cursor: Cursor): void {
     } else if (/\s|\uFEFF/.test(char)) cursor.index += 1;
     else return;
   }
-}
-
-/** Index just past a `//` or `/* … *\/` comment that starts at `start`. */
-function commentEnd(text: string, start: number): number {
-  const line = text[start + 1] === "/";
-  const end = text.indexOf(line ? "\n" : "*/", start + 2);
-  if (end === -1) return text.length;
-  return line ? end : end + 2;
-}
-
-interface Quoted {
-  value: string;
-  end: number;
-  terminated: boolean;
-  repairs: string[];
-}
-
-/**
- * Reads a string opened at `start` by any quote style. A quote only closes the string when a
- * delimiter, a line break or the end follows it: in valid JSON that is always so, and it lets
- * apostrophes (`'It's'`) and unescaped quotes (`"a "b" c"`) stay inside the string.
- */
-function readQuoted(text: string, start: number): Quoted {
-  const open = text[start]!;
-  const close = CLOSING_QUOTE.get(open)!;
-  const repairs = new Set<string>();
-  if (open === "'") repairs.add("single quotes");
-  else if (open !== '"') repairs.add("smart quotes");
-  let value = "";
-  let index = start + 1;
-  while (index < text.length) {
-    const char = text[index]!;
-    if (char === close || (open === "\u201C" && char === "\u201C")) {
-      if (closesString(text, index + 1)) return { value, end: index + 1, terminated: true, repairs: [...repairs] };
-      if (open === '"') repairs.add("unescaped quote");
-      value += char;
-      index += 1;
-    } else if (char === "\\") {
-      const escape = readEscape(text, index, open);
-      if (escape === undefined) break;
-      if (escape.repair !== undefined) repairs.add(escape.repair);
-      value += escape.value;
-      index += escape.length;
-    } else {
-      if (char < " ") repairs.add(char === "\n" || char === "\r" ? "raw newline in string" : "control character in string");
-      value += char;
-      index += 1;
-    }
-  }
-  return { value, end: text.length, terminated: false, repairs: [...repairs] };
-}
-
-/**
- * Whether a quote just before `index` can close a string: a line break, the end, a comment, `:`,
- * `}` or `]` follows, or a comma and then something that can start a key or value (`"a "b", c"` stays one
- * string). The look ahead is bounded, so the reader stays linear.
- */
-function closesString(text: string, index: number): boolean {
-  const after = text.slice(index, index + 64);
-  return /^[ \t]*(?:[\r\n:}\]]|\/[/*]|$|,\s*(?:[\]}{["'\u201C\u201D\u2018\u2019\d.+-]|\/[/*]|$|(?:true|false|null|None|True|False)\b|[\w$-]+\s*:))/.test(after);
-}
-
-function readEscape(text: string, index: number, open: string): { value: string; length: number; repair?: string } | undefined {
-  const next = text[index + 1];
-  if (next === undefined) return undefined;
-  const simple = SIMPLE_ESCAPES.get(next);
-  if (simple !== undefined) return { value: simple, length: 2 };
-  const hex = text.slice(index + 2, index + 6);
-  if (next === "u" && /^[0-9a-fA-F]{4}$/.test(hex)) return { value: String.fromCharCode(parseInt(hex, 16)), length: 6 };
-  // `\'` is how a single-quoted string escapes its quote; anywhere else it is a JSON error.
-  return next === "'" && open === "'" ? { value: next, length: 2 } : { value: next, length: 2, repair: "invalid escape" };
 }
 
 function isDigit(char: string): boolean {
