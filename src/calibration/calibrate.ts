@@ -1,19 +1,7 @@
 import type { Report, ToolReport } from "../report/report-schema.js";
-import {
-  binaryAgreement,
-  brierScore,
-  cohenKappa,
-  effectiveVotes,
-  expectedCalibrationError,
-  reliabilityBins,
-  rocAuc,
-  rocCurve,
-  type BinaryAgreement,
-  type BinaryPair,
-  type EffectiveVotes,
-  type ReliabilityBin,
-  type ScoredOutcome,
-} from "../stats/calibration.js";
+import { binaryAgreement, cohenKappa, type BinaryAgreement, type BinaryPair } from "../stats/binary-agreement.js";
+import { effectiveVotes, type EffectiveVotes } from "../stats/effective-votes.js";
+import { brierScore, expectedCalibrationError, reliabilityBins, rocAuc, rocCurve, type ReliabilityBin, type ScoredOutcome } from "../stats/score-calibration.js";
 import { toolIdentity } from "../tools/tool-identity.js";
 import type { Label } from "./load-labels.js";
 

@@ -1,5 +1,5 @@
 import type { Calibration } from "./calibrate.js";
-import type { Estimate } from "../stats/calibration.js";
+import type { Estimate } from "../stats/binary-agreement.js";
 
 /** Chart geometry: every number the SVG needs is computed here, so the template only places it. */
 const WIDTH = 320;

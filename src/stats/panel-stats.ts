@@ -1,4 +1,4 @@
-import { effectiveVotes, type EffectiveVotes } from "./calibration.js";
+import { effectiveVotes, type EffectiveVotes } from "./effective-votes.js";
 import { fleissKappa, gwetAC1, krippendorffAlphaNominal, pairwiseAgreement, pearson, wilsonInterval, type Ratings } from "./agreement.js";
 
 /** One review, as the statistics see it. */

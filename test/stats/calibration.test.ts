@@ -1,19 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { gwetAC1 } from "../../src/stats/agreement.js";
-import {
-  binaryAgreement,
-  brierScore,
-  cohenKappa,
-  effectiveVotes,
-  expectedCalibrationError,
-  phi,
-  reliabilityBins,
-  rocAuc,
-  rocCurve,
-  seededRandom,
-  type BinaryPair,
-  type ScoredOutcome,
-} from "../../src/stats/calibration.js";
+import { binaryAgreement, cohenKappa, seededRandom, type BinaryPair } from "../../src/stats/binary-agreement.js";
+import { effectiveVotes, phi } from "../../src/stats/effective-votes.js";
+import { brierScore, expectedCalibrationError, reliabilityBins, rocAuc, rocCurve, type ScoredOutcome } from "../../src/stats/score-calibration.js";
 
 /** Pairs from a 2×2 table: predicted ship & human ship, predicted ship & human skip, and so on. */
 function fromTable({ tp, fp, fn, tn }: { tp: number; fp: number; fn: number; tn: number }): BinaryPair[] {
