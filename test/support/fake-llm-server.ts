@@ -3,6 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { FakeBatchService, type BatchLineAnswer, type FakeBatch, type FakeBatchOptions } from "./fake-batch-service.js";
 import { anthropicStreamEvents, openaiStreamEvents } from "./fake-llm-stream.js";
+import { countTokens, PromptCache, promptText, type CacheLookup, type PromptCacheUsage } from "./fake-prompt-cache.js";
+import { RequestLimit } from "./fake-request-limit.js";
+
+export { countTokens, type PromptCacheUsage } from "./fake-prompt-cache.js";
 
 /** One request the fake server received. */
 export interface FakeCall {
@@ -25,20 +29,6 @@ export interface FakeCall {
   /** `performance.now()` when the request arrived, and when its answer was made (after the latency). */
   arrivedAt: number;
   answeredAt?: number;
-}
-
-/**
- * The prompt tokens of one answered call, split as the services bill them: Anthropic bills cache
- * writes at 125% and reads at 10% of the input price; OpenAI bills cached tokens at a model's
- * cached-input price and writes nothing extra.
- */
-export interface PromptCacheUsage {
-  /** All prompt tokens, cached ones included. */
-  promptTokens: number;
-  /** Tokens read from the prompt cache. */
-  cacheReadTokens: number;
-  /** Tokens written to the prompt cache (Anthropic only). */
-  cacheWriteTokens: number;
 }
 
 /** How the fake server answers one call. */
@@ -102,11 +92,6 @@ export interface FakeLlmServer {
   setHandler(handler: FakeHandler): void;
   /** Closes the server, ending hanging requests and open sockets. */
   close(): Promise<void>;
-}
-
-/** The token estimate the fake server bills with: about four characters a token. */
-export function countTokens(text: string): number {
-  return Math.ceil(text.length / 4);
 }
 
 /** A valid verdict, the answer when no handler is given. */
@@ -284,25 +269,6 @@ function keyOf(request: IncomingMessage): string | undefined {
   return typeof authorization === "string" && authorization.startsWith("Bearer ") ? authorization.slice(7) : undefined;
 }
 
-/** The text of a content field: a string, or an array of text blocks. */
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((block) => (block && typeof block === "object" && typeof (block as { text?: unknown }).text === "string" ? (block as { text: string }).text : ""))
-      .filter(Boolean)
-      .join("\n");
-  }
-  return "";
-}
-
-function promptText(protocol: FakeCall["protocol"], body: any): string {
-  const parts: string[] = [];
-  if (protocol === "anthropic" && body.system !== undefined) parts.push(contentText(body.system));
-  for (const message of Array.isArray(body.messages) ? body.messages : []) parts.push(contentText(message?.content));
-  return parts.filter(Boolean).join("\n");
-}
-
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { "content-type": "application/json", "x-request-id": `req_${randomUUID()}`, "request-id": `req_${randomUUID()}`, ...headers });
   response.end(JSON.stringify(body));
@@ -408,146 +374,3 @@ function success(protocol: FakeCall["protocol"], body: any, reply: AnswerReply, 
 }
 
 /** What the prompt cache found for a request on arrival, and how to write its entries once it is answered. */
-interface CacheLookup {
-  usage: PromptCacheUsage;
-  commit(): void;
-}
-
-/**
- * The minimum cacheable prompt length of an Anthropic model, as Anthropic documents it: a
- * breakpoint whose prefix is shorter is neither written nor read (the request still succeeds).
- */
-export function anthropicMinCacheTokens(model: string): number {
-  if (/haiku-4-5|opus-4-[56]/.test(model)) return 4096;
-  // Sonnet 4.6 is documented at 1,024 but observed (and listed by gateways) at 2,048: the stricter one.
-  if (/sonnet-4-6|3-5-haiku|3-haiku/.test(model)) return 2048;
-  return 1024;
-}
-
-/**
- * Prompt-cache accounting that behaves like the real services closely enough to measure caching,
- * and never more generously:
- * - Anthropic writes an entry at every `cache_control` mark (tools, system, messages in that order)
- *   whose prefix reaches the model's minimum cacheable length, and reads the longest entry already
- *   written for that model (the service also looks back up to 20 blocks before a mark; this does not);
- * - OpenAI caches the longest prefix shared with an earlier prompt to the same model, in steps of
- *   128 tokens, from 1,024 tokens (the prompt text only: the response-format schema is not counted).
- * Entries become readable only when the request that wrote them is answered.
- */
-class PromptCache {
-  private readonly anthropicPrefixes = new Set<string>();
-  private readonly openaiPrefixes = new Map<string, Set<string>>();
-
-  constructor(
-    private readonly enabled: boolean,
-    private readonly openaiMinTokens: number,
-  ) {}
-
-  lookup(protocol: FakeCall["protocol"], body: any): CacheLookup {
-    return protocol === "openai" ? this.openai(String(body.model ?? ""), promptText(protocol, body)) : this.anthropic(body);
-  }
-
-  private openai(model: string, prompt: string): CacheLookup {
-    const promptTokens = countTokens(prompt);
-    if (!this.enabled) return { usage: { promptTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }, commit: () => {} };
-    // The prompt is cached in blocks of 128 tokens (512 characters here); a block counts when the
-    // whole prefix up to its end was seen before. One hash pass per request keeps a long benchmark linear.
-    const seen = this.openaiPrefixes.get(model) ?? new Set<string>();
-    this.openaiPrefixes.set(model, seen);
-    const hash = createHash("sha256");
-    const keys: string[] = [];
-    let cachedBlocks = 0;
-    let stillCached = true;
-    for (let end = BLOCK_CHARS; end <= prompt.length; end += BLOCK_CHARS) {
-      hash.update(prompt.slice(end - BLOCK_CHARS, end));
-      const key = hash.copy().digest("base64");
-      if (stillCached && seen.has(key)) cachedBlocks += 1;
-      else stillCached = false;
-      keys.push(key);
-    }
-    const tokens = cachedBlocks * 128;
-    return {
-      usage: { promptTokens, cacheReadTokens: tokens >= this.openaiMinTokens ? tokens : 0, cacheWriteTokens: 0 },
-      commit: () => {
-        // Prompts shorter than the minimum are not cached at all.
-        if (keys.length * 128 >= this.openaiMinTokens) for (const key of keys) seen.add(key);
-      },
-    };
-  }
-
-  private anthropic(body: any): CacheLookup {
-    const model = String(body.model ?? "");
-    const segments: { text: string; marked: boolean }[] = [];
-    for (const tool of Array.isArray(body.tools) ? body.tools : []) segments.push({ text: JSON.stringify(tool), marked: Boolean(tool.cache_control) });
-    const system = typeof body.system === "string" ? [{ type: "text", text: body.system }] : Array.isArray(body.system) ? body.system : [];
-    for (const block of system) segments.push({ text: String(block.text ?? ""), marked: Boolean(block.cache_control) });
-    for (const message of Array.isArray(body.messages) ? body.messages : []) {
-      const blocks = typeof message.content === "string" ? [{ text: message.content }] : Array.isArray(message.content) ? message.content : [];
-      for (const block of blocks) segments.push({ text: String(block.text ?? JSON.stringify(block)), marked: Boolean(block.cache_control) });
-    }
-    const promptTokens = countTokens(segments.map((segment) => segment.text).join(""));
-    // Every breakpoint long enough to cache writes an entry for the prefix up to it; a request
-    // reads the longest entry already written and writes the rest up to its last such breakpoint.
-    const minTokens = anthropicMinCacheTokens(model);
-    const breakpoints: { key: string; tokens: number }[] = [];
-    let prefix = "";
-    for (const segment of segments) {
-      prefix += segment.text;
-      const tokens = countTokens(prefix);
-      if (segment.marked && tokens >= minTokens) breakpoints.push({ key: `${model}\u0000${prefix}`, tokens });
-    }
-    if (!this.enabled || breakpoints.length === 0) return { usage: { promptTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }, commit: () => {} };
-    const hit = [...breakpoints].reverse().find((candidate) => this.anthropicPrefixes.has(candidate.key));
-    const readTokens = hit?.tokens ?? 0;
-    return {
-      usage: { promptTokens, cacheReadTokens: readTokens, cacheWriteTokens: breakpoints.at(-1)!.tokens - readTokens },
-      commit: () => {
-        for (const candidate of breakpoints) this.anthropicPrefixes.add(candidate.key);
-      },
-    };
-  }
-}
-
-/**
- * A rate limit as OpenAI and Anthropic run one: stated per minute in the headers (limit,
- * remaining, time until fully replenished), replenished continuously, and enforced over one
- * second, so a client that spends a minute's `remaining` at once gets 429s long before it is used.
- */
-class RequestLimit {
-  /** Requests left in the minute's bucket and in the second's, refilled at `perSecond`. */
-  private minuteLevel: number;
-  private secondLevel: number;
-  private updatedAt = Date.now();
-
-  constructor(private readonly perSecond: number | undefined) {
-    this.minuteLevel = (perSecond ?? 0) * 60;
-    this.secondLevel = perSecond ?? 0;
-  }
-
-  /** Counts one request; undefined when there is no limit. */
-  take(protocol: "openai" | "anthropic"): { allowed: boolean; retryAfterMs: number; headers: Record<string, string> } | undefined {
-    if (this.perSecond === undefined) return undefined;
-    const now = Date.now();
-    const refill = ((now - this.updatedAt) / 1000) * this.perSecond;
-    this.updatedAt = now;
-    this.minuteLevel = Math.min(this.perSecond * 60, this.minuteLevel + refill);
-    this.secondLevel = Math.min(this.perSecond, this.secondLevel + refill);
-    const allowed = this.secondLevel >= 1 && this.minuteLevel >= 1;
-    if (allowed) {
-      this.secondLevel -= 1;
-      this.minuteLevel -= 1;
-    }
-    const limit = this.perSecond * 60;
-    const remaining = Math.floor(this.minuteLevel);
-    const resetMs = Math.max(1, Math.ceil(((limit - this.minuteLevel) / this.perSecond) * 1000));
-    const retryAfterMs = Math.max(1, Math.ceil(((1 - Math.min(this.secondLevel, this.minuteLevel)) / this.perSecond) * 1000));
-    const headers: Record<string, string> =
-      protocol === "openai"
-        ? { "x-ratelimit-limit-requests": String(limit), "x-ratelimit-remaining-requests": String(remaining), "x-ratelimit-reset-requests": resetMs < 1000 ? `${resetMs}ms` : `${resetMs / 1000}s` }
-        : { "anthropic-ratelimit-requests-limit": String(limit), "anthropic-ratelimit-requests-remaining": String(remaining), "anthropic-ratelimit-requests-reset": new Date(now + resetMs).toISOString() };
-    return { allowed, retryAfterMs, headers };
-  }
-}
-
-/** Characters per cache block: 128 tokens at the server's four characters a token. */
-const BLOCK_CHARS = 512;
