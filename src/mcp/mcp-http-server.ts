@@ -4,7 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { tokensEqual } from "../access/access-token.js";
 import { allowedHostNames, urlHost } from "../access/listen-address.js";
-import { runsSettled } from "./mcp-server.js";
+import { runsSettled } from "./runs-in-flight.js";
 
 /** Where and for whom `panelist mcp --http` listens. */
 export interface McpHttpOptions {

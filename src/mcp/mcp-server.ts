@@ -16,7 +16,11 @@ import type { ReviewStore } from "../store/review-store.js";
 import { runListingSummary, type RunListingSummary } from "../store/run-listing.js";
 import { sourceSecrets } from "../sources/source-settings.js";
 import { panelistVersion } from "../version.js";
+import { rerunToolResult } from "./rerun-tool-result.js";
+import { track } from "./runs-in-flight.js";
 import { summarizeReport } from "./summarize-report.js";
+
+export { runsSettled } from "./runs-in-flight.js";
 
 /** What the server runs reviews with: fixed when it starts, never raised by a request. */
 export interface PanelistMcpServerOptions {
@@ -228,23 +232,7 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
     spending.spent += result.costUsd;
     options.onLog?.(`re-run of run ${run.id}: ${result.reviewed} reviewed, ${result.failed} failed, $${result.costUsd}`);
     if (result.interrupted) throw new ConfigError("cancelled", `the re-run of run ${run.id} stopped; the earlier review stays current`);
-    const report = reportOf(store, run.id);
-    const newIds = new Set(result.replaced.map((entry) => entry.newId));
-    const tool = report.tools.find((entry) => entry.reviews.some((review) => review.id !== undefined && newIds.has(review.id))) ?? report.tools.find((entry) => entry.name === args.tool || entry.id === args.tool);
-    const reviews = tool?.reviews.filter((review) => review.persona === args.persona) ?? [];
-    const lines = [
-      result.failed > 0
-        ? `The re-run failed: ${result.failures.map((failure) => `${failure.model}: ${failure.error}`).join("; ")}. The earlier review stays current.`
-        : `${args.persona} on ${tool?.name ?? args.tool}, asked again (run ${run.id}, $${result.costUsd}):`,
-      ...reviews.map((review) => `- ${review.model}: ${review.verdict} (${Math.round(review.confidence * 100)}%) — "${review.quote}"`),
-      ...(tool ? [`Panel now: ${tool.panel.shipPct ?? "–"}% ship (${tool.panel.split}).${report.pick ? ` Pick: ${report.pick.name}.` : ""}`] : []),
-    ];
-    const structured = { runId: run.id, rerun: result, tool: tool ?? null, pick: report.pick ?? null };
-    return {
-      ...(result.failed > 0 && result.reviewed === 0 ? { isError: true } : {}),
-      content: [{ type: "text", text: redact(lines.join("\n")) }],
-      structuredContent: JSON.parse(redact(JSON.stringify(structured))) as Record<string, unknown>,
-    };
+    return rerunToolResult(reportOf(store, run.id), result, { runId: run.id, tool: args.tool, persona: args.persona }, redact);
   };
 
   for (const format of ["md", "json"] as const) {
@@ -265,24 +253,6 @@ export function createPanelistMcpServer(options: PanelistMcpServerOptions): McpS
     );
   }
   return server;
-}
-
-const RUNNING = new WeakMap<McpServer, Set<Promise<unknown>>>();
-
-function track<T>(server: McpServer, run: Promise<T>): Promise<T> {
-  const running = RUNNING.get(server) ?? new Set();
-  RUNNING.set(server, running);
-  running.add(run);
-  void run.finally(() => running.delete(run)).catch(() => {});
-  return run;
-}
-
-/**
- * Resolves once the server's runs in flight have ended (closing the server aborts them): the
- * store can be closed after it without cutting off a review being stored.
- */
-export async function runsSettled(server: McpServer): Promise<void> {
-  await Promise.allSettled([...(RUNNING.get(server) ?? [])]);
 }
 
 /** What the SDK hands a tool callback besides its arguments: the request's signal, progress token and notifier. */
