@@ -8,7 +8,6 @@ import type { ReviewJob } from "../pipeline/run-review-job.js";
 import type { BatchLimits } from "../providers/batch-api.js";
 import { assertBatchApiModels } from "../providers/create-batch-api.js";
 import { credentialSecrets, type Credentials } from "../providers/credentials.js";
-import { redactDeep } from "../providers/redact-secrets.js";
 import type { ModelDownloadEvent } from "../providers/local-model-source.js";
 import { providerLabel } from "../providers/provider.js";
 import type { SkippedTool } from "../report/report-schema.js";
@@ -23,6 +22,7 @@ import type { RunOutputs } from "./run-outputs.js";
 import type { RunProgress } from "./run-progress.js";
 import { scheduleJobs } from "./schedule-jobs.js";
 import { AfterCommit } from "./after-commit.js";
+import { saveOutcome } from "./save-outcome.js";
 
 /** What a run of reviews needs, for every command. */
 export interface RunReviewsOptions {
@@ -195,21 +195,9 @@ async function runPrepared(options: RunReviewsOptions, parts: RunParts): Promise
   let notStarted = 0;
   const secrets = [...credentialSecrets(options.credentials), ...(options.sources ? sourceSecrets(options.sources.settings) : [])];
   const afterCommit = new AfterCommit();
+  const outcomeRecord = { runId: run.id, secrets, personaHashes, promptHash: plan.promptHash };
   const record = async (job: ReviewJob, paid: JobOutcome): Promise<void> => {
-    // Redacted before it is stored: the store, its exports and every page rendered from it are
-    // files a user shares, and a model or server can echo a key back.
-    const outcome = redactDeep(paid, secrets);
-    if (outcome.status === "reviewed") {
-      // The answers first: a review's answers and the review commit in one transaction.
-      for (const answer of outcome.answers) store.responses.putResponse(answer.requestHash, answer.model, answer.response);
-      store.saveReview(run.id, job.toolId, outcome.review, {
-        sample: job.sample,
-        source: outcome.source,
-        rawText: outcome.rawText,
-        ...(personaHashes.has(job.persona.id) ? { personaHash: personaHashes.get(job.persona.id)! } : {}),
-        promptHash: plan.promptHash,
-      });
-    } else store.saveFailure(run.id, job.toolId, outcome.failure, job.sample);
+    const outcome = saveOutcome(store, job, paid, outcomeRecord);
     await store.committed();
     // Stored first, paid for or not: then a results line or tool page that could not be written
     // stops the run, as a failed commit does.
