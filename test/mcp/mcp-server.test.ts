@@ -155,6 +155,30 @@ describe("panelist mcp, through the SDK's client over stdio", () => {
     expect(errors).toEqual([]);
   });
 
+  test("rerun_review that fails: a tool error naming the model and why, and the earlier review stays current", async () => {
+    let failing = false;
+    const { client, errors } = await connect([], (call) => (failing ? { kind: "error", status: 401, message: "Incorrect API key provided" } : panelHandler(SCRIPT, personas)(call)));
+    const compared = await client.callTool({ name: "compare_tools", arguments: { tools: [CLAW, SMOL] } });
+    const runId = /Run (\S+):/.exec(textOf(compared))![1]!;
+    const before = reportSchema.parse((await client.callTool({ name: "get_run", arguments: { runId, format: "json" } })).structuredContent);
+    const skeptic = before.tools[0]!.reviews.find((review) => review.persona === "skeptic")!;
+    expect(skeptic.verdict).toBe("skip");
+
+    failing = true;
+    const result = await client.callTool({ name: "rerun_review", arguments: { runId, tool: "Claw Code", persona: "skeptic" } });
+    expect(result.isError).toBe(true);
+    const text = textOf(result);
+    expect(text).toMatch(/^The re-run failed: openai:gpt-4\.1-mini: .*Incorrect API key provided.*\. The earlier review stays current\./);
+    expect(text).toContain("Panel now: 75% ship (3–1).");
+    const structured = result.structuredContent as { rerun: { reviewed: number; failed: number; replaced: unknown[] } };
+    expect(structured.rerun).toMatchObject({ reviewed: 0, failed: 1, replaced: [] });
+
+    const after = reportSchema.parse((await client.callTool({ name: "get_run", arguments: { runId, format: "json" } })).structuredContent);
+    expect(after.tools[0]!.reviews.find((review) => review.persona === "skeptic")).toMatchObject({ id: skeptic.id, verdict: "skip" });
+    expect(after.tools[0]!.panel).toMatchObject({ shipPct: 75, split: "3–1" });
+    expect(errors).toEqual([]);
+  });
+
   test("a tool file that does not exist is a tool error naming it, with no call made", async () => {
     const { client, errors } = await connect();
     const missing = resolve("fixtures/tools/no-such-tool.md");
