@@ -1,8 +1,8 @@
-import type Database from "better-sqlite3";
 import type { AnswerSource } from "../report/report-schema.js";
 import type { Tool } from "../tools/tool.js";
 import type { CurrentEdit } from "./review-edits.js";
 import { toReview, withEdit, type ReviewRow } from "./review-rows.js";
+import type { StatementSource } from "./statement-source.js";
 
 /** One flat row per review, for spreadsheets and notebooks (`panelist export`). */
 export interface ExportRow {
@@ -38,13 +38,13 @@ export interface ExportRow {
 }
 
 /** The reviews of a run as flat rows, in tool order then persona and model, read lazily. */
-export function* exportRows(source: (sql: string) => Database.Statement, currentEdits: (runId: string) => Map<number, CurrentEdit>, runId: string): Generator<ExportRow> {
-const statement = source(
+export function* exportRows(source: StatementSource, currentEdits: (runId: string) => Map<number, CurrentEdit>, runId: string): Generator<ExportRow> {
+  const statement = source(
     `SELECT r.*, t.identity, t.record_json FROM reviews r JOIN tools t ON t.id = r.tool_id
      JOIN run_tools rt ON rt.run_id = r.run_id AND rt.tool_id = r.tool_id
      WHERE r.run_id = ? AND r.superseded_at IS NULL ORDER BY rt.position, r.persona, r.model, r.sample`,
   );
-const edits = currentEdits(runId);
+  const edits = currentEdits(runId);
   for (const row of statement.iterate(runId) as Iterable<ReviewRow & { identity: string; record_json: string }>) {
     const tool = JSON.parse(row.record_json) as Tool;
     const review = withEdit(toReview(row), edits.get(row.id));

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { ProviderErrorKind } from "../errors/provider-error.js";
 import type { GenerateSuccess } from "../providers/provider.js";
+import type { StatementSource } from "./statement-source.js";
 
 /** A provider batch of a run, as the store keeps it. */
 export interface ProviderBatchRecord {
@@ -28,8 +29,6 @@ export interface ProviderBatchRecord {
 export type StoredBatchResult =
   | ({ ok: true } & Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel">)
   | { ok: false; kind: ProviderErrorKind; message: string; status?: number; retryable: boolean };
-
-type StatementSource = (sql: string) => Database.Statement;
 
 /**
  * The store's tables for provider batch APIs: batches, the requests each holds, and their results.

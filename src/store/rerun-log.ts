@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { StatementSource } from "./statement-source.js";
 
 /** A re-run of some of a run's reviews, as the store records it. */
 export interface RerunRecord {
@@ -29,8 +29,6 @@ export interface RerunFailure {
   error: string;
   costUsd: number | null;
 }
-
-type StatementSource = (sql: string) => Database.Statement;
 
 /** The log of re-runs: who asked for what, when, and how it ended. Part of the ReviewStore, as `store.reruns`. */
 export class RerunLog {

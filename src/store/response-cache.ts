@@ -1,8 +1,6 @@
-import type Database from "better-sqlite3";
 import type { GenerateSuccess } from "../providers/provider.js";
 import type { WriteQueue } from "./write-queue.js";
-
-type StatementSource = (sql: string) => Database.Statement;
+import type { StatementSource } from "./statement-source.js";
 
 /** A stored provider answer, served again for an identical request (the pipeline's lookup reads these). */
 export type CachedResponse = Pick<GenerateSuccess, "text" | "usage" | "finishReason" | "responseModel">;

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { ConfigError } from "../errors/config-error.js";
 import { EditConflictError } from "../errors/edit-conflict-error.js";
+import type { StatementSource } from "./statement-source.js";
 
 /** One recorded change to a review: an edit (the whole edited state) or an undo back to the model's answer. */
 export interface ReviewEditRecord {
@@ -37,8 +38,6 @@ export interface CurrentEdit {
   /** The newest edit when it is an edit; undefined when the newest change was an undo. */
   edit: ReviewEditRecord | undefined;
 }
-
-type StatementSource = (sql: string) => Database.Statement;
 
 /**
  * Human edits of stored reviews, append-only: the model's answer in `reviews` is never touched,

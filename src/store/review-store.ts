@@ -12,6 +12,7 @@ import { reviewKey } from "./review-key.js";
 import { toFailure, toReview, withEdit, withRerun, type FailureRow, type ReviewRow } from "./review-rows.js";
 import { listRunsWithCounts } from "./run-listing.js";
 import { toRunRecord, type RunListing, type RunRecord, type RunRow, type StoredSummary } from "./run-record.js";
+import type { StatementSource } from "./statement-source.js";
 import { StoredHttpCache } from "./stored-http-cache.js";
 import { ToolLabels } from "./tool-labels.js";
 import { WriteQueue } from "./write-queue.js";
@@ -61,6 +62,8 @@ export class ReviewStore {
   /** Prepared once per SQL text: a batch saves tens of thousands of reviews. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writes: WriteQueue;
+  /** {@link statement} as the parts call it. */
+  private readonly source: StatementSource = (sql) => this.statement(sql);
 
   /** Provider batches (`--via batch-api`) and their results. */
   readonly batches: ProviderBatchStore;
@@ -78,12 +81,12 @@ export class ReviewStore {
   private constructor(db: Database.Database) {
     this.db = db;
     this.writes = new WriteQueue(db);
-    this.batches = new ProviderBatchStore(db, (sql) => this.statement(sql));
-    this.edits = new ReviewEdits(db, (sql) => this.statement(sql));
-    this.labels = new ToolLabels((sql) => this.statement(sql));
-    this.reruns = new RerunLog((sql) => this.statement(sql));
-    this.responses = new ResponseCache((sql) => this.statement(sql), this.writes);
-    this.http = new StoredHttpCache((sql) => this.statement(sql));
+    this.batches = new ProviderBatchStore(db, this.source);
+    this.edits = new ReviewEdits(db, this.source);
+    this.labels = new ToolLabels(this.source);
+    this.reruns = new RerunLog(this.source);
+    this.responses = new ResponseCache(this.source, this.writes);
+    this.http = new StoredHttpCache(this.source);
   }
 
   private statement(sql: string): Database.Statement {
@@ -164,7 +167,7 @@ export class ReviewStore {
 
   /** Runs newest first with their counts and cost, at most `limit`; `tool` keeps runs with a tool of that name (case-insensitive part). */
   listRunsWithCounts(options: { limit?: number; tool?: string } = {}): RunListing[] {
-    return listRunsWithCounts((sql) => this.statement(sql), options);
+    return listRunsWithCounts(this.source, options);
   }
 
   setRunStatus(id: string, status: RunRecord["status"]): void {
@@ -332,7 +335,7 @@ export class ReviewStore {
 
   /** The reviews of a run as flat rows, in tool order then persona and model, read lazily. */
   exportRows(runId: string): Generator<ExportRow> {
-    return exportRows((sql) => this.statement(sql), (id) => this.edits.currentForRun(id), runId);
+    return exportRows(this.source, (id) => this.edits.currentForRun(id), runId);
   }
 
   /** Counts, for tests and summaries. */

@@ -1,11 +1,11 @@
-import type Database from "better-sqlite3";
 import { toRunRecord, type RunListing, type RunRow } from "./run-record.js";
+import type { StatementSource } from "./statement-source.js";
 
 /**
  * Runs newest first with their counts and cost, at most `limit` (all by default); `tool` keeps
  * the runs with a tool whose name contains it (case-insensitive).
  */
-export function listRunsWithCounts(statement: (sql: string) => Database.Statement, options: { limit?: number; tool?: string }): RunListing[] {
+export function listRunsWithCounts(statement: StatementSource, options: { limit?: number; tool?: string }): RunListing[] {
   const rows = statement(
     `SELECT r.*,
        (SELECT COUNT(*) FROM run_tools rt WHERE rt.run_id = r.id) AS tool_count,

@@ -1,7 +1,5 @@
-import type Database from "better-sqlite3";
 import type { CachedHttp, HttpCache } from "../sources/http-client.js";
-
-type StatementSource = (sql: string) => Database.Statement;
+import type { StatementSource } from "./statement-source.js";
 
 interface HttpCacheRow {
   status: number;

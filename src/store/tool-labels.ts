@@ -1,5 +1,5 @@
-import type Database from "better-sqlite3";
 import { ConfigError } from "../errors/config-error.js";
+import type { StatementSource } from "./statement-source.js";
 
 /** An editor's own verdict on a tool of a run: the human label calibration compares the panel with. */
 export interface ToolLabel {
@@ -24,8 +24,6 @@ export interface StoredLabel extends ToolLabel {
   identity: string;
   name: string;
 }
-
-type StatementSource = (sql: string) => Database.Statement;
 
 /**
  * Human verdicts and acceptances of a run's tools, append-only: setting one adds a row, and the

@@ -3,7 +3,7 @@ import { parseLooseJson } from "./repair-json.js";
 // Where a model put the verdict in what it answered, and which of its keys are the verdict's fields.
 
 /** The verdict's fields, as the schema names them. */
-export const FIELDS = ["verdict", "confidence", "quote", "rationale", "strengths", "risks", "pricingRead"] as const;
+const FIELDS = ["verdict", "confidence", "quote", "rationale", "strengths", "risks", "pricingRead"] as const;
 /** One of the verdict's fields. */
 export type Field = (typeof FIELDS)[number];
 

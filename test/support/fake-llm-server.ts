@@ -6,7 +6,7 @@ import { anthropicStreamEvents, openaiStreamEvents } from "./fake-llm-stream.js"
 import { countTokens, PromptCache, promptText, type CacheLookup, type PromptCacheUsage } from "./fake-prompt-cache.js";
 import { RequestLimit } from "./fake-request-limit.js";
 
-export { countTokens, type PromptCacheUsage } from "./fake-prompt-cache.js";
+export type { PromptCacheUsage } from "./fake-prompt-cache.js";
 
 /** One request the fake server received. */
 export interface FakeCall {
