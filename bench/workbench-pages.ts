@@ -103,7 +103,7 @@ function storeRun(store: ReviewStore, command: "review" | "compare" | "batch", c
     inputs: [`bench-${toolNumber}.jsonl`],
     plan: { panel: Object.fromEntries(PERSONAS.map((persona) => [persona.id, [MODEL]])), samples: 1, swap: false, compare: command === "compare", promptHash: "p" },
   });
-  const stored = store.registerTools(run.id, tools.map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) })));
+  const stored = store.tools.register(run.id, tools.map((tool) => ({ tool, identity: toolIdentity(tool), contentHash: toolContentHash(tool) })));
   stored.forEach((entry, index) => {
     for (const persona of PERSONAS) store.saveReview(run.id, entry.toolId, review(persona.id, entry.tool, index), { sample: 0, source: "call" });
   });

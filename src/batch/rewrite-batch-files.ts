@@ -10,7 +10,7 @@ import { batchOutputs } from "./batch-outputs.js";
 export async function rewriteBatchFiles(store: ReviewStore, run: RunRecord, config: Pick<RunConfig, "out" | "formats">, secrets: readonly string[]): Promise<{ files: string[]; toolReports: number }> {
   const outputs = batchOutputs(config, secrets);
   outputs.check();
-  const tools = store.runTools(run.id);
+  const tools = store.tools.forRun(run.id);
   await outputs.begin({ run, tools, resumed: false, skippedBadInput: [], skippedSinceLast: 0 }, store);
   const plan = run.plan;
   const outcomes = store.runOutcomes(run.id);

@@ -74,7 +74,7 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
   if (input.resume && !unfinished) throw new ConfigError("--resume", `no run "${input.resume}" in this store`);
   if (unfinished) {
     store.setRunStatus(unfinished.id, "running");
-    return { run: unfinished, tools: store.runTools(unfinished.id), resumed: true, skippedBadInput: [], skippedSinceLast: 0 };
+    return { run: unfinished, tools: store.tools.forRun(unfinished.id), resumed: true, skippedBadInput: [], skippedSinceLast: 0 };
   }
 
   const loaded = await loadInputs(input.inputs, {
@@ -106,7 +106,7 @@ export async function openRun(input: OpenRunInput): Promise<OpenedRun> {
     plan,
     skipped: loaded.skipped,
   });
-  return { run, tools: store.registerTools(run.id, fresh), resumed: false, skippedBadInput: loaded.skipped, skippedSinceLast: identified.length - fresh.length };
+  return { run, tools: store.tools.register(run.id, fresh), resumed: false, skippedBadInput: loaded.skipped, skippedSinceLast: identified.length - fresh.length };
 }
 
 /** A tool with who it is across runs and a hash of what it says. */
@@ -136,7 +136,7 @@ export function selectTools(
     });
   const { store } = options;
   const fresh = options.sinceLast && store
-    ? identified.filter((entry) => !store.reviewedBefore(entry.identity, entry.contentHash, options.personas, options.models, options.promptHash))
+    ? identified.filter((entry) => !store.tools.reviewedBefore(entry.identity, entry.contentHash, options.personas, options.models, options.promptHash))
     : identified;
   return { identified, fresh };
 }

@@ -94,7 +94,7 @@ export async function rerunReviews(options: RerunReviewsOptions): Promise<RerunR
   const { store } = options;
   const run = store.getRun(options.runId);
   if (!run) throw new ConfigError("run", `no run "${options.runId}" in this store; 'panelist runs' lists them`);
-  const tools = selectRunTools(store.runTools(run.id), options.tool, run.id);
+  const tools = selectRunTools(store.tools.forRun(run.id), options.tool, run.id);
   const personaIds = run.personas.map((persona) => persona.id);
   if (options.persona !== undefined && !personaIds.includes(options.persona)) {
     throw new ConfigError("--persona", `run ${run.id} has no persona "${options.persona}"; its panel: ${personaIds.join(", ")}`);

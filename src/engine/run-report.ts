@@ -22,7 +22,7 @@ export function buildRunReport(store: ReviewStore, runId: string): RunReport | u
   const run = store.getRun(runId);
   if (!run) return undefined;
   const plan = run.plan ?? legacyPlan(run);
-  const tools = store.runTools(run.id);
+  const tools = store.tools.forRun(run.id);
   const outcomes = store.runOutcomes(run.id);
   const main = resultsOf(tools, outcomes, plan, 0, run.status !== "running");
   // A re-run may have asked a model the run did not plan: the report lists it too.

@@ -1,6 +1,23 @@
 import type { AnswerSource, Review, ReviewFailure } from "../report/report-schema.js";
 import type { CurrentEdit } from "./review-edits.js";
 
+/** How a review was made besides its content: the key's sample, the source, the hashes. */
+export interface ReviewDetails {
+  /** 0-based sample number (the swapped pass of compare --swap continues after the last sample). */
+  sample: number;
+  source: AnswerSource;
+  rawText?: string;
+  /** Hash of the persona file that spoke. */
+  personaHash?: string;
+  /** Hash of the prompt templates (and spotlight mode) of the request. */
+  promptHash?: string;
+}
+
+/** A stored review or failure with the tool and sample it belongs to. */
+export type StoredOutcome =
+  | { ok: true; toolId: number; sample: number; review: Review }
+  | { ok: false; toolId: number; sample: number; failure: ReviewFailure };
+
 /** A `reviews` row as SQLite returns it. */
 export interface ReviewRow {
   id: number;

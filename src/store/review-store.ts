@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";
-import type { AnswerSource, Review, ReviewFailure } from "../report/report-schema.js";
-import type { Tool } from "../tools/tool.js";
+import type { Review, ReviewFailure } from "../report/report-schema.js";
 import { exportRows, type ExportRow } from "./export-rows.js";
 import { openDatabase } from "./open-database.js";
 import { ProviderBatchStore } from "./provider-batch-store.js";
@@ -9,46 +8,24 @@ import { RerunLog } from "./rerun-log.js";
 import { ResponseCache } from "./response-cache.js";
 import { ReviewEdits, type CurrentEdit } from "./review-edits.js";
 import { reviewKey } from "./review-key.js";
-import { toFailure, toReview, withEdit, withRerun, type FailureRow, type ReviewRow } from "./review-rows.js";
+import { toFailure, toReview, withEdit, withRerun, type FailureRow, type ReviewDetails, type ReviewRow, type StoredOutcome } from "./review-rows.js";
 import { listRunsWithCounts } from "./run-listing.js";
 import { toRunRecord, type RunListing, type RunRecord, type RunRow, type StoredSummary } from "./run-record.js";
 import type { StatementSource } from "./statement-source.js";
 import { StoredHttpCache } from "./stored-http-cache.js";
 import { ToolLabels } from "./tool-labels.js";
+import { ToolRegistry } from "./tool-registry.js";
 import { WriteQueue } from "./write-queue.js";
 
 export type { RunListing, RunPlan, RunRecord, StoredSummary, StoredUsage } from "./run-record.js";
 export type { ExportRow } from "./export-rows.js";
-
-/** How a review was made besides its content: the key's sample, the source, the hashes. */
-export interface ReviewDetails {
-  /** 0-based sample number (the swapped pass of compare --swap continues after the last sample). */
-  sample: number;
-  source: AnswerSource;
-  rawText?: string;
-  /** Hash of the persona file that spoke. */
-  personaHash?: string;
-  /** Hash of the prompt templates (and spotlight mode) of the request. */
-  promptHash?: string;
-}
-
-/** A stored review or failure with the tool and sample it belongs to. */
-export type StoredOutcome =
-  | { ok: true; toolId: number; sample: number; review: Review }
-  | { ok: false; toolId: number; sample: number; failure: ReviewFailure };
-
-/** A tool as registered for a run. */
-export interface StoredTool {
-  toolId: number;
-  tool: Tool;
-  identity: string;
-  contentHash: string;
-}
+export type { StoredTool } from "./tool-registry.js";
+export type { ReviewDetails, StoredOutcome } from "./review-rows.js";
 
 export { reviewKey } from "./review-key.js";
 
 /**
- * The SQLite store: runs, tools, reviews and failures here; provider batches, editors' edits and
+ * The SQLite store: runs, reviews and failures here; tools, provider batches, editors' edits and
  * labels, re-runs, the response cache and the HTTP cache through the sub-stores it holds. Every
  * SQL statement of Panelist lives in src/store/. Writes are transactions, so a review is stored
  * whole or not at all, and WAL journaling keeps what was committed through a kill -9.
@@ -73,6 +50,8 @@ export class ReviewStore {
   readonly labels: ToolLabels;
   /** Re-runs of a run's reviews (`panelist rerun`, the workbench). */
   readonly reruns: RerunLog;
+  /** The tools, and which runs review them. */
+  readonly tools: ToolRegistry;
   /** Providers' answers by request hash, served again for an identical request. */
   readonly responses: ResponseCache;
   /** The sources' HTTP responses by URL (GitHub, npm, the Hub, pages). */
@@ -85,6 +64,7 @@ export class ReviewStore {
     this.edits = new ReviewEdits(db, this.source);
     this.labels = new ToolLabels(this.source);
     this.reruns = new RerunLog(this.source);
+    this.tools = new ToolRegistry(db, this.source);
     this.responses = new ResponseCache(this.source, this.writes);
     this.http = new StoredHttpCache(this.source);
   }
@@ -172,31 +152,6 @@ export class ReviewStore {
 
   setRunStatus(id: string, status: RunRecord["status"]): void {
     this.statement("UPDATE runs SET status = ?, finished_at = CASE WHEN ? = 'finished' THEN ? ELSE finished_at END WHERE id = ?").run(status, status, new Date().toISOString(), id);
-  }
-
-  /** Registers a run's tools in order (one transaction) and returns them with their ids. */
-  registerTools(runId: string, tools: readonly { tool: Tool; identity: string; contentHash: string }[]): StoredTool[] {
-    const insertTool = this.statement(
-      "INSERT INTO tools (identity, content_hash, name, record_json, first_seen) VALUES (?, ?, ?, ?, ?) ON CONFLICT (identity, content_hash) DO NOTHING",
-    );
-    const findTool = this.statement("SELECT id FROM tools WHERE identity = ? AND content_hash = ?");
-    const link = this.statement("INSERT OR IGNORE INTO run_tools (run_id, tool_id, position) VALUES (?, ?, ?)");
-    const now = new Date().toISOString();
-    return this.db.transaction(() =>
-      tools.map((entry, position) => {
-        insertTool.run(entry.identity, entry.contentHash, entry.tool.name, JSON.stringify(entry.tool), now);
-        const { id } = findTool.get(entry.identity, entry.contentHash) as { id: number };
-        link.run(runId, id, position);
-        return { ...entry, toolId: id };
-      }),
-    )();
-  }
-
-  /** The tools of a run, in the order they were registered. */
-  runTools(runId: string): StoredTool[] {
-    const rows = this.statement("SELECT t.id, t.identity, t.content_hash, t.record_json FROM run_tools rt JOIN tools t ON t.id = rt.tool_id WHERE rt.run_id = ? ORDER BY rt.position")
-      .all(runId) as { id: number; identity: string; content_hash: string; record_json: string }[];
-    return rows.map((row) => ({ toolId: row.id, identity: row.identity, contentHash: row.content_hash, tool: JSON.parse(row.record_json) as Tool }));
   }
 
   /** The keys ({@link reviewKey}) of the reviews a run already has: what a resumed run leaves out. */
@@ -315,22 +270,6 @@ export class ReviewStore {
         runId, toolId, failure.persona, failure.model, sample, failure.kind, failure.error, failure.rawText ?? null, failure.attempts,
         failure.usage.inputTokens, failure.usage.cachedInputTokens, failure.usage.outputTokens, failure.costUsd, createdAt,
       );
-  }
-
-  /**
-   * Whether a tool with this identity and content was already reviewed, in any run, by every one of
-   * these personas (the same persona files, by hash) with every one of these models, from the same
-   * prompts (`--since-last`). A changed persona or prompt template means the tool is reviewed again.
-   */
-  reviewedBefore(identity: string, contentHash: string, personas: readonly { id: string; hash: string }[], models: readonly string[], promptHash: string): boolean {
-    if (personas.length === 0 || models.length === 0) return false;
-    const row = this.statement(
-        `SELECT COUNT(DISTINCT r.persona || char(0) || r.model) AS pairs FROM reviews r JOIN tools t ON t.id = r.tool_id
-         WHERE t.identity = ? AND t.content_hash = ? AND r.prompt_hash = ?
-           AND (r.persona || char(0) || r.persona_hash) IN (SELECT value FROM json_each(?)) AND r.model IN (SELECT value FROM json_each(?))`,
-      )
-      .get(identity, contentHash, promptHash, JSON.stringify(personas.map((persona) => `${persona.id}\u0000${persona.hash}`)), JSON.stringify(models)) as { pairs: number };
-    return row.pairs === personas.length * models.length;
   }
 
   /** The reviews of a run as flat rows, in tool order then persona and model, read lazily. */

@@ -107,7 +107,7 @@ export class WorkbenchActions {
 
   private tool(runId: string, toolId: number): void {
     if (!this.store.getRun(runId)) throw notFound(`no run "${runId}" in the store`);
-    if (!this.store.runTools(runId).some((entry) => entry.toolId === toolId)) throw notFound(`no tool ${toolId} in run "${runId}"`);
+    if (!this.store.tools.forRun(runId).some((entry) => entry.toolId === toolId)) throw notFound(`no tool ${toolId} in run "${runId}"`);
   }
 
   setLabel(runId: string, toolId: number, body: { verdict: "ship" | "skip"; note?: string | undefined }) {
@@ -194,7 +194,7 @@ export class WorkbenchActions {
 
   /** A stored tool as a tool file's record, to review again in a new run. */
   private storedToolRecord(runId: string, toolId: number): Record<string, unknown> {
-    const entry = this.store.runTools(runId).find((candidate) => candidate.toolId === toolId);
+    const entry = this.store.tools.forRun(runId).find((candidate) => candidate.toolId === toolId);
     if (!entry) throw notFound(`no tool ${toolId} in run "${runId}"`);
     const { source: _source, ...fields } = entry.tool;
     // A tool file leaves out what it does not state; the store keeps those as null.
@@ -206,7 +206,7 @@ export class WorkbenchActions {
     const found = new Map<string, { runId: string; toolId: number; name: string; tagline: string | undefined }>();
     const needle = query.toLowerCase();
     for (const run of this.store.listRunsWithCounts({ limit: 50, ...(query ? { tool: query } : {}) })) {
-      for (const entry of this.store.runTools(run.id)) {
+      for (const entry of this.store.tools.forRun(run.id)) {
         if (found.size >= limit) return [...found.values()];
         if (found.has(entry.identity) || !entry.tool.name.toLowerCase().includes(needle)) continue;
         found.set(entry.identity, { runId: run.id, toolId: entry.toolId, name: entry.tool.name, tagline: entry.tool.tagline ?? undefined });

@@ -138,7 +138,7 @@ describe("panelist calibrate", () => {
     const runId = /Run (\S+) \(store/.exec(compare.stdout)![1]!;
     const db = ReviewStore.open(store);
     try {
-      const [claw, smol] = db.runTools(runId);
+      const [claw, smol] = db.tools.forRun(runId);
       // Ada changes her mind about Claw Code: only her newest verdict counts.
       db.labels.set(runId, claw!.toolId, { verdict: "ship", editor: "ada" });
       db.labels.set(runId, claw!.toolId, { verdict: "skip", note: "too early", editor: "ada" });

@@ -24,7 +24,7 @@ async function reviewedRun(): Promise<{ store: ReviewStore; path: string; runId:
     signature: "s", command: "review", config: {}, models: ["openai:m"], personas: PERSONAS.map((id) => ({ id, hash: `h-${id}`, name: id })), promptHashes: {}, inputs: ["claw.md"],
     plan: { panel: Object.fromEntries(PERSONAS.map((id) => [id, ["openai:m"]])), samples: 1, swap: false, compare: false, promptHash: "p" },
   });
-  const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c" }]);
+  const [stored] = store.tools.register(run.id, [{ tool, identity: "name:claw code", contentHash: "c" }]);
   for (const persona of PERSONAS) store.saveReview(run.id, stored!.toolId, review(persona, persona === "skeptic" ? "skip" : "ship"), { sample: 0, source: "call" });
   store.setRunStatus(run.id, "finished");
   const skepticId = buildRunReport(store, run.id)!.report.tools[0]!.reviews.find((entry) => entry.persona === "skeptic")!.id!;

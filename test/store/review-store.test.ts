@@ -110,7 +110,7 @@ describe("ReviewStore", () => {
   test("reviews round-trip; a review replaces an earlier failure; duplicates are ignored", async () => {
     const store = ReviewStore.open(join(await temporaryDirectory(), "r.db"));
     const run = store.createRun(runMeta);
-    const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
+    const [stored] = store.tools.register(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     store.saveFailure(run.id, stored!.toolId, { persona: "skeptic", model: "openai:m", kind: "http", error: "HTTP 500", attempts: 5, usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, costUsd: 0 }, 0);
     expect(store.counts(run.id)).toEqual({ reviews: 0, failures: 1 });
     store.saveReview(run.id, stored!.toolId, review, { rawText: "{...}", sample: 0, source: "call" });
@@ -122,23 +122,23 @@ describe("ReviewStore", () => {
     expect(outcomes.map((outcome) => [outcome.sample, outcome.ok && outcome.review.verdict, outcome.ok && outcome.review.source])).toEqual([[0, "skip", "call"], [1, "ship", "cache"]]);
     expect(outcomes[0]).toEqual({ ok: true, toolId: stored!.toolId, sample: 0, review: { ...review, id: 1, version: 0, source: "call", sample: 0 } });
     expect(store.reviewedKeys(run.id)).toEqual(new Set([reviewKey(stored!.toolId, "skeptic", "openai:m", 0), reviewKey(stored!.toolId, "skeptic", "openai:m", 1)]));
-    expect(store.runTools(run.id).map((entry) => entry.tool.name)).toEqual(["Claw Code"]);
+    expect(store.tools.forRun(run.id).map((entry) => entry.tool.name)).toEqual(["Claw Code"]);
     store.close();
   });
 
   test("reviewedBefore needs the same identity, content, persona files, prompts, and every persona × model", async () => {
     const store = ReviewStore.open(join(await temporaryDirectory(), "s.db"));
     const run = store.createRun(runMeta);
-    const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
+    const [stored] = store.tools.register(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     store.saveReview(run.id, stored!.toolId, review, { sample: 0, source: "call", personaHash: "h", promptHash: "p1" });
     const skeptic = [{ id: "skeptic", hash: "h" }];
-    expect(store.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m"], "p1")).toBe(true);
-    expect(store.reviewedBefore("name:claw code", "c2", skeptic, ["openai:m"], "p1")).toBe(false);
-    expect(store.reviewedBefore("name:claw code", "c1", [...skeptic, { id: "futurist", hash: "f" }], ["openai:m"], "p1")).toBe(false);
-    expect(store.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m", "anthropic:x"], "p1")).toBe(false);
+    expect(store.tools.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m"], "p1")).toBe(true);
+    expect(store.tools.reviewedBefore("name:claw code", "c2", skeptic, ["openai:m"], "p1")).toBe(false);
+    expect(store.tools.reviewedBefore("name:claw code", "c1", [...skeptic, { id: "futurist", hash: "f" }], ["openai:m"], "p1")).toBe(false);
+    expect(store.tools.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m", "anthropic:x"], "p1")).toBe(false);
     // An edited persona file or prompt template is a new panel.
-    expect(store.reviewedBefore("name:claw code", "c1", [{ id: "skeptic", hash: "h2" }], ["openai:m"], "p1")).toBe(false);
-    expect(store.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m"], "p2")).toBe(false);
+    expect(store.tools.reviewedBefore("name:claw code", "c1", [{ id: "skeptic", hash: "h2" }], ["openai:m"], "p1")).toBe(false);
+    expect(store.tools.reviewedBefore("name:claw code", "c1", skeptic, ["openai:m"], "p2")).toBe(false);
     store.close();
   });
 
@@ -155,7 +155,7 @@ describe("ReviewStore", () => {
     const damaged = join(dir, "damaged.db");
     const store = ReviewStore.open(damaged);
     const run = store.createRun(runMeta);
-    store.registerTools(run.id, Array.from({ length: 400 }, (_, index) => ({ tool: { ...tool, description: "x".repeat(500) }, identity: `name:t${index}`, contentHash: `c${index}` })));
+    store.tools.register(run.id, Array.from({ length: 400 }, (_, index) => ({ tool: { ...tool, description: "x".repeat(500) }, identity: `name:t${index}`, contentHash: `c${index}` })));
     store.close();
     const bytes = readFileSync(damaged);
     bytes.fill(0x5a, 8192, 8192 + 4096 * 8);

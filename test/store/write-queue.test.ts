@@ -30,7 +30,7 @@ describe("grouped writes", () => {
     const path = join(await temporaryDirectory(), "q.db");
     const store = ReviewStore.open(path);
     const run = store.createRun(runMeta);
-    const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
+    const [stored] = store.tools.register(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     for (const persona of ["skeptic", "futurist", "pragmatist"]) {
       store.responses.putResponse(`hash-${persona}`, "openai:m", { text: "{}", usage: review(persona).usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
       store.saveReview(run.id, stored!.toolId, review(persona), { sample: 0, source: "call" });
@@ -45,7 +45,7 @@ describe("grouped writes", () => {
   test("any read commits the queue first, so it sees every write made before it", async () => {
     const store = ReviewStore.open(join(await temporaryDirectory(), "r.db"));
     const run = store.createRun(runMeta);
-    const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
+    const [stored] = store.tools.register(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     store.responses.putResponse("h1", "openai:m", { text: "answer", usage: review("skeptic").usage, finishReason: { normalized: "stop", raw: "stop" }, responseModel: "m-1" });
     expect(store.responses.getResponse("h1")?.text).toBe("answer");
     store.saveReview(run.id, stored!.toolId, review("skeptic"), { sample: 0, source: "call" });
@@ -57,7 +57,7 @@ describe("grouped writes", () => {
     const path = join(await temporaryDirectory(), "c.db");
     const store = ReviewStore.open(path);
     const run = store.createRun(runMeta);
-    const [stored] = store.registerTools(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
+    const [stored] = store.tools.register(run.id, [{ tool, identity: "name:claw code", contentHash: "c1" }]);
     store.saveReview(run.id, stored!.toolId, review("skeptic"), { sample: 0, source: "call" });
     store.saveReview(run.id, stored!.toolId, review("futurist"), { sample: 0, source: "call" });
     store.close();
